@@ -1,0 +1,103 @@
+"""The public pipeline: spec → ``Document`` (model + style) → bytes or files.
+
+Reads top to bottom like the architecture: load and validate the spec, pick the style profile, render the template
+into the document model, lay it out, write it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import DocgenError, SourceRef
+from docgen.layout.pages import PagedDocument, layout_document
+from docgen.model.blocks import DocModel
+from docgen.output import write_atomic
+from docgen.spec import Spec, load_spec
+from docgen.style import StyleProfile, load_profile
+from docgen.template import render_model
+
+FORMATS = ("docx",)
+
+
+@dataclass
+class Document:
+    """A rendered document: its block model and the style it is laid out in. ``to_docx()`` gives the file's bytes."""
+
+    model: DocModel
+    style: StyleProfile
+    name: str = "document"
+    _layout: PagedDocument | None = field(default=None, repr=False)
+
+    @property
+    def layout(self) -> PagedDocument:
+        """Lines placed on pages of the 公文 grid (computed once)."""
+        if self._layout is None:
+            self._layout = layout_document(self.model, self.style)
+        return self._layout
+
+    @property
+    def page_count(self) -> int:
+        return len(self.layout.pages)
+
+    def to_docx(self) -> bytes:
+        from docgen.writers.docx import render_docx
+
+        return render_docx(self.model, self.layout, self.style)
+
+    def to_bytes(self, fmt: str) -> bytes:
+        if fmt == "docx":
+            return self.to_docx()
+        raise DocgenError(f"不支持的输出格式“{fmt}”", hint=f"可用的格式：{'、'.join(FORMATS)}")
+
+
+def _style_for(spec: Spec, style: str | os.PathLike[str] | StyleProfile | None) -> StyleProfile:
+    if isinstance(style, StyleProfile):
+        return style
+    if style is not None:
+        return load_profile(style, Path.cwd())
+    if spec.style:
+        return load_profile(spec.style, spec.base_dir)
+    return load_profile("gbt9704")
+
+
+def render(
+    spec: str | os.PathLike[str] | dict[str, Any] | Spec,
+    templates: str | os.PathLike[str] | None = None,
+    style: str | os.PathLike[str] | StyleProfile | None = None,
+) -> Document:
+    """Spec (path, YAML text, dict or ``Spec``) → ``Document`` in memory; writes nothing."""
+    loaded = load_spec(spec)
+    profile = _style_for(loaded, style)
+    model = render_model(loaded, templates)
+    name = loaded.path.stem if loaded.path else "document"
+    return Document(model, profile, name)
+
+
+def build(
+    spec: str | os.PathLike[str] | dict[str, Any] | Spec,
+    out_dir: str | os.PathLike[str] | None = None,
+    formats: Iterable[str] = FORMATS,
+    *,
+    templates: str | os.PathLike[str] | None = None,
+    style: str | os.PathLike[str] | StyleProfile | None = None,
+    name: str | None = None,
+) -> list[Path]:
+    """Render and write one file per format, named after the spec (``jinan.yaml`` → ``jinan.docx``), into
+    ``out_dir`` (default: beside the spec, or the current directory for in-memory specs). Every output is rendered
+    before any is written, and each is written atomically."""
+    formats = list(dict.fromkeys(formats))
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise DocgenError(f"不支持的输出格式“{fmt}”", SourceRef(), hint=f"可用的格式：{'、'.join(FORMATS)}")
+    document = render(spec, templates=templates, style=style)
+    loaded = load_spec(spec)
+    folder = Path(out_dir) if out_dir is not None else (loaded.base_dir if loaded.path else Path.cwd())
+    stem = name or document.name
+    outputs = {folder / f"{stem}.{fmt}": document.to_bytes(fmt) for fmt in formats}
+    for path, data in outputs.items():
+        write_atomic(path, data)
+    return list(outputs)

@@ -1,0 +1,207 @@
+"""YAML text → plain Python data that remembers where every value stood.
+
+PyYAML's composer gives nodes with marks; we build the data ourselves from those nodes so that:
+- every value's line and column is kept under its key path (for errors and, later, check findings);
+- aliases are expanded under a node budget, so an alias bomb fails fast instead of eating memory;
+- duplicate keys are an error (PyYAML silently keeps the last one, which would drop a clerk's text);
+- timestamps that are not real dates give an error naming the date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from docgen.errors import SourceRef, SpecError
+
+KeyPath = tuple[str | int, ...]
+
+#: How many nodes one document may expand to. The seed spec has about 200; a 500-page spec a few thousand.
+MAX_NODES = 200_000
+
+
+def format_path(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+@dataclass
+class YamlDocument:
+    """Plain data (dicts, lists, str, int, float, bool, date, None) plus the position of each value."""
+
+    data: Any
+    file: str | None
+    text: str
+    value_marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    raw_scalars: dict[KeyPath, str] = field(default_factory=dict)
+
+    def ref(self, path: KeyPath, *, at_key: bool = False) -> SourceRef:
+        """Where the value (or, with at_key, the key) at path stands; falls back to the nearest parent."""
+        marks = self.key_marks if at_key else self.value_marks
+        probe = path
+        while probe:
+            if probe in marks:
+                line, col = marks[probe]
+                return SourceRef(self.file, line, col, format_path(path))
+            if not at_key and probe in self.key_marks:
+                line, col = self.key_marks[probe]
+                return SourceRef(self.file, line, col, format_path(path))
+            probe = probe[:-1]
+        return SourceRef(self.file, 1, 1, format_path(path) or None)
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, col
+
+
+def decode_utf8(raw: bytes, file: str | None) -> str:
+    """Decode a spec file strictly as UTF-8 (BOM allowed), pointing at the first bad byte otherwise."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", errors="replace")
+        line, col = _line_col(good, len(good))
+        raise SpecError(
+            f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节 0x{raw[exc.start]:02X} 无法解码）",
+            SourceRef(file, line, col),
+            hint="在编辑器中把文件另存为“UTF-8”编码（不要用 GBK/GB2312/ANSI）",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _yaml_error(exc: yaml.YAMLError, text: str, file: str | None) -> SpecError:
+    if isinstance(exc, yaml.reader.ReaderError):
+        line, col = _line_col(text, exc.position)
+        return SpecError(
+            f"文件含有不能出现的控制字符 U+{exc.character:04X}",
+            SourceRef(file, line, col),
+            hint="删除这个字符（它通常是从网页或其他软件复制时带进来的）",
+        )
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if "'\\t'" in problem or "\\t" in problem:
+        return SpecError(
+            "YAML 语法错误：这里用了 Tab 字符",
+            SourceRef(file, line, col),
+            hint="YAML 只能用空格缩进，请把 Tab 换成空格（每级缩进两个空格）",
+        )
+    context = getattr(exc, "context", None)
+    detail = f"{context}, {problem}" if context else problem
+    return SpecError(
+        f"YAML 语法错误（{detail}）",
+        SourceRef(file, line, col),
+        hint="检查这一行及上一行的缩进、冒号和引号是否配对；含冒号或 # 的文字请整段加引号",
+    )
+
+
+class _Builder:
+    def __init__(self, doc: YamlDocument) -> None:
+        self.doc = doc
+        self.count = 0
+        self.active: set[int] = set()
+        self.loader = yaml.SafeLoader("")
+
+    def _mark(self, node: Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def build(self, node: Node, path: KeyPath) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise SpecError(
+                f"文件展开后超过 {MAX_NODES} 个值，可能是 YAML 别名（&/*）被反复嵌套引用",
+                self.doc.ref(path),
+                hint="不要用别名层层嵌套；一份公文的规格通常只有几百个值",
+            )
+        self.doc.value_marks.setdefault(path, self._mark(node))
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
+        if id(node) in self.active:
+            raise SpecError("YAML 别名引用了它自身（循环引用）", self.doc.ref(path), hint="去掉这个别名")
+        self.active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path)
+        finally:
+            self.active.discard(id(node))
+        raise SpecError("无法识别的 YAML 结构", self.doc.ref(path))  # pragma: no cover - composer makes no other nodes
+
+    def _mapping(self, node: MappingNode, path: KeyPath) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise SpecError("不支持 YAML 合并键 <<", SourceRef(self.doc.file, *self._mark(key_node)))
+            if not isinstance(key_node, ScalarNode):
+                raise SpecError(
+                    "键必须是简单的文字", SourceRef(self.doc.file, *self._mark(key_node), format_path(path))
+                )
+            key = key_node.value
+            key_path = (*path, key)
+            if key in out:
+                first_line = self.doc.key_marks[key_path][0]
+                raise SpecError(
+                    f"键“{key}”重复出现（第一次在第 {first_line} 行）",
+                    SourceRef(self.doc.file, *self._mark(key_node), format_path(key_path)),
+                    hint="合并两处内容，或删掉其中一个；否则前一处的内容会丢失",
+                )
+            self.doc.key_marks[key_path] = self._mark(key_node)
+            out[key] = self.build(value_node, key_path)
+        return out
+
+    def _scalar(self, node: ScalarNode, path: KeyPath) -> Any:
+        self.doc.raw_scalars[path] = node.value
+        tag = node.tag
+        if tag == "tag:yaml.org,2002:timestamp":
+            return self._date(node, path)
+        if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:binary") or tag.startswith("!"):
+            return node.value
+        constructor = yaml.SafeLoader.yaml_constructors.get(tag)
+        if constructor is None:  # pragma: no cover - the resolver only emits the tags above
+            return node.value
+        return constructor(self.loader, node)
+
+    def _date(self, node: ScalarNode, path: KeyPath) -> dt.date | dt.datetime:
+        try:
+            value = self.loader.construct_yaml_timestamp(node)
+        except ValueError:
+            raise SpecError(
+                f"日期“{node.value}”不存在",
+                self.doc.ref(path),
+                hint="检查年、月、日（例如 2 月没有 30 日），写成 2023-03-15 的形式",
+            ) from None
+        return value
+
+
+def load_yaml(text: str, file: str | None = None) -> YamlDocument:
+    """Parse one YAML document into data with positions. Raises SpecError with file:line:col."""
+    doc = YamlDocument(data=None, file=file, text=text)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.composer.ComposerError as exc:
+        if "expected a single document" in str(exc):
+            raise SpecError(
+                "文件里有多个 YAML 文档（用 --- 分隔）",
+                SourceRef(file, exc.problem_mark.line + 1 if exc.problem_mark else None),
+                hint="一个规格文件只写一份公文；删掉多余的 ---",
+            ) from None
+        raise _yaml_error(exc, text, file) from None
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, text, file) from None
+    if node is None:
+        raise SpecError("文件是空的", SourceRef(file, 1, 1), hint="参照 specs/ 下的示例填写规格")
+    doc.data = _Builder(doc).build(node, ())
+    return doc

@@ -1,0 +1,395 @@
+"""Style profiles: the YAML file that holds every layout number, resolved into a frozen ``StyleProfile``.
+
+A profile may ``extends:`` another (by name or path); its keys override the parent's one by one. Every key is
+checked: an unknown key, an impossible size or colour gives a ``StyleError`` with the profile's file and line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import SourceRef, SpecError, StyleError
+from docgen.spec.yamlsource import KeyPath, YamlDocument, decode_utf8, format_path, load_yaml
+from docgen.units import parse_font_size, parse_length
+
+PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
+ALIGNMENTS = ("left", "center", "right", "justify")
+ROLE_KEYS = (
+    "font",
+    "size",
+    "align",
+    "color",
+    "first_indent",
+    "indent_left",
+    "indent_right",
+    "space_before",
+    "space_after",
+    "lines",
+)
+_HEX = re.compile(r"^#?([0-9A-Fa-f]{6})$")
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """A face by job (fangsong, heiti …): the family names a DOCX asks for, and an optional font file for the PDF."""
+
+    key: str
+    names: tuple[str, ...]
+    file: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+
+@dataclass(frozen=True)
+class RoleStyle:
+    font: str
+    size: float
+    align: str = "justify"
+    color: str = "000000"
+    first_indent: float = 0
+    indent_left: float = 0
+    indent_right: float = 0
+    space_before: int = 0
+    space_after: int = 0
+    lines: int = 1
+
+
+@dataclass(frozen=True)
+class Rule:
+    width: float
+    color: str
+
+
+@dataclass(frozen=True)
+class StyleProfile:
+    name: str
+    page_width: float
+    page_height: float
+    margin_top: float
+    margin_bottom: float
+    margin_left: float
+    margin_right: float
+    lines_per_page: int
+    chars_per_line: int
+    fonts: dict[str, FontFace]
+    roles: dict[str, RoleStyle]
+    rules: dict[str, Rule]
+    page_number_format: str
+    page_number_distance: float
+    page_number_indent: float
+    source: str | None = None
+
+    @property
+    def type_width(self) -> float:
+        return self.page_width - self.margin_left - self.margin_right
+
+    @property
+    def type_height(self) -> float:
+        return self.page_height - self.margin_top - self.margin_bottom
+
+    @property
+    def line_pitch(self) -> float:
+        """Grid line pitch in points: 225 mm / 22 = 28.99 pt."""
+        return self.type_height / self.lines_per_page
+
+    @property
+    def char_pitch(self) -> float:
+        """Grid cell width in points: 156 mm / 28 = 15.79 pt."""
+        return self.type_width / self.chars_per_line
+
+    @property
+    def latin(self) -> FontFace:
+        return self.fonts["latin"]
+
+    def role(self, name: str) -> RoleStyle:
+        return self.roles[name]
+
+    def face(self, role: str) -> FontFace:
+        return self.fonts[self.roles[role].font]
+
+
+# Which keys each section allows, with a parser that returns the resolved value or raises ValueError.
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 200:
+        raise ValueError(f"“{value}”应是 1 到 200 之间的整数")
+    return value
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 22:
+        raise ValueError(f"“{value}”应是 0 到 22 之间的整数（行数）")
+    return value
+
+
+def _chars(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 28:
+        raise ValueError(f"“{value}”应是 0 到 28 之间的数（字数）")
+    return float(value)
+
+
+def _positive_length(value: Any) -> float:
+    length = parse_length(value)
+    if not 0 < length < 2000:
+        raise ValueError(f"“{value}”超出合理范围")
+    return length
+
+
+def _margin(value: Any) -> float:
+    length = parse_length(value)
+    if not 0 <= length < 1000:
+        raise ValueError(f"“{value}”超出合理范围")
+    return length
+
+
+def _font_size(value: Any) -> float:
+    size = parse_font_size(value)
+    if not 4 <= size <= 200:
+        raise ValueError(f"字号“{value}”超出合理范围（4pt 到 200pt）")
+    return size
+
+
+def _align(value: Any) -> str:
+    if value not in ALIGNMENTS:
+        raise ValueError(f"“{value}”不是对齐方式，可用：{'、'.join(ALIGNMENTS)}")
+    return value
+
+
+def _hex_color(value: Any) -> str:
+    match = _HEX.match(str(value))
+    if not match:
+        raise ValueError(f"“{value}”不是颜色，应写成 #FF0000 这样的六位十六进制")
+    return match.group(1).upper()
+
+
+class _Reader:
+    def __init__(self, doc: YamlDocument) -> None:
+        self.doc = doc
+
+    def error(self, path: KeyPath, message: str, hint: str | None = None, at_key: bool = False) -> StyleError:
+        ref = self.doc.ref(path, at_key=at_key)
+        return StyleError(message, ref, hint)
+
+    def mapping(self, path: KeyPath, value: Any, allowed: tuple[str, ...] | None) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.error(path, f"“{format_path(path) or '样式文件'}”应写成“键: 值”的形式")
+        if allowed is not None:
+            for key in value:
+                if key not in allowed:
+                    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                    hint = f"是不是要写“{close[0]}”？" if close else f"可用的键：{'、'.join(allowed)}"
+                    raise self.error((*path, key), f"样式中没有“{key}”这个键", hint, at_key=True)
+        return value
+
+    def value(self, path: KeyPath, raw: Any, parse: Any) -> Any:
+        try:
+            return parse(raw)
+        except ValueError as exc:
+            raise self.error(path, str(exc)) from None
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _profile_path(name: str | os.PathLike[str], base_dir: Path | None) -> Path:
+    text = str(name)
+    if text.endswith((".yaml", ".yml")) or os.sep in text or "/" in text:
+        path = Path(text)
+        return path if path.is_absolute() or base_dir is None else base_dir / path
+    return PROFILES_DIR / f"{text}.yaml"
+
+
+def _load_layers(name: str | os.PathLike[str], base_dir: Path | None, seen: tuple[Path, ...]) -> list[YamlDocument]:
+    path = _profile_path(name, base_dir)
+    if path in seen:
+        raise StyleError(f"样式继承成环：{' → '.join(p.name for p in (*seen, path))}", SourceRef(str(path)))
+    try:
+        text = decode_utf8(path.read_bytes(), str(path))
+    except FileNotFoundError:
+        known = "、".join(sorted(p.stem for p in PROFILES_DIR.glob("*.yaml")))
+        raise StyleError(
+            f"找不到样式“{name}”", SourceRef(str(path)), hint=f"自带的样式：{known}；或写样式文件的路径"
+        ) from None
+    try:
+        doc = load_yaml(text, str(path))
+    except SpecError as exc:
+        raise StyleError(exc.message, exc.source, exc.hint) from None
+    if not isinstance(doc.data, dict):
+        raise StyleError("样式文件应写成“键: 值”的形式", SourceRef(str(path), 1, 1))
+    parent = doc.data.get("extends")
+    layers = [doc]
+    if parent:
+        layers = _load_layers(parent, path.parent, (*seen, path)) + layers
+    return layers
+
+
+def load_profile(
+    name: str | os.PathLike[str] = "gbt9704", base_dir: Path | None = None, overrides: dict[str, Any] | None = None
+) -> StyleProfile:
+    """Load a profile by name (``gbt9704``) or path, following ``extends:``, then apply ``overrides``."""
+    layers = _load_layers(name, base_dir, ())
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        _check(_Reader(layer), layer.data)
+        merged = _merge(merged, layer.data)
+    if overrides:
+        merged = _merge(merged, overrides)
+    # Positions for errors in the merged result point at the last layer that set a key (good enough: layers are
+    # checked one by one above, so a bad value is reported in its own file).
+    return _resolve(_Reader(layers[-1]), merged, str(_profile_path(name, base_dir)))
+
+
+_SECTIONS = {
+    "profile": None,
+    "extends": None,
+    "page": ("width", "height", "margin_top", "margin_bottom", "margin_left", "margin_right"),
+    "grid": ("lines_per_page", "chars_per_line"),
+    "fonts": None,
+    "colors": None,
+    "roles": None,
+    "rules": None,
+    "page_number": ("format", "distance", "indent"),
+}
+
+
+def _check(r: _Reader, data: dict[str, Any]) -> None:
+    """Check one layer's keys and values on their own, so errors point into the file that holds them."""
+    r.mapping((), data, tuple(_SECTIONS))
+    parsers = {
+        "page": dict.fromkeys(_SECTIONS["page"], _margin) | {"width": _positive_length, "height": _positive_length},
+        "grid": dict.fromkeys(_SECTIONS["grid"], _positive_int),
+        "page_number": {"format": str, "distance": parse_length, "indent": _chars},
+    }
+    for section, fields in parsers.items():
+        if section in data:
+            for key, raw in r.mapping((section,), data[section], tuple(fields)).items():
+                r.value((section, key), raw, fields[key])
+    for key, raw in r.mapping(("colors",), data.get("colors", {}), None).items():
+        r.value(("colors", key), raw, _hex_color)
+    for key, raw in r.mapping(("fonts",), data.get("fonts", {}), None).items():
+        face = r.mapping(("fonts", key), raw, ("names", "file"))
+        names = face.get("names")
+        if names is not None and (
+            not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names)
+        ):
+            raise r.error(("fonts", key, "names"), "names 应是字体名列表，如 [仿宋_GB2312, 仿宋]")
+    for key, raw in r.mapping(("roles",), data.get("roles", {}), None).items():
+        r.mapping(("roles", key), raw, ROLE_KEYS)
+    for key, raw in r.mapping(("rules",), data.get("rules", {}), None).items():
+        rule = r.mapping(("rules", key), raw, ("width", "color"))
+        if "width" in rule:
+            r.value(("rules", key, "width"), rule["width"], _positive_length)
+
+
+def _resolve(r: _Reader, data: dict[str, Any], source: str) -> StyleProfile:
+    colors = {k: _hex_color(v) for k, v in data.get("colors", {}).items()}
+
+    def color(path: KeyPath, value: Any) -> str:
+        if isinstance(value, str) and value in colors:
+            return colors[value]
+        return r.value(path, value, _hex_color)
+
+    fonts = {
+        key: FontFace(key, tuple(face.get("names") or (key,)), face.get("file"))
+        for key, face in data.get("fonts", {}).items()
+    }
+    if "latin" not in fonts:
+        raise r.error(("fonts",), "样式缺少 fonts.latin（数字和西文用的字体）")
+    parsers = {
+        "size": _font_size,
+        "align": _align,
+        "first_indent": _chars,
+        "indent_left": _chars,
+        "indent_right": _chars,
+        "space_before": _count,
+        "space_after": _count,
+        "lines": _positive_int,
+    }
+    roles: dict[str, RoleStyle] = {}
+    for key, raw in data.get("roles", {}).items():
+        fields: dict[str, Any] = {}
+        for name, value in raw.items():
+            path = ("roles", key, name)
+            if name == "font":
+                if value not in fonts:
+                    raise r.error(path, f"字体“{value}”没有在 fonts 里定义", hint=f"可用：{'、'.join(fonts)}")
+                fields[name] = value
+            elif name == "color":
+                fields[name] = color(path, value)
+            else:
+                fields[name] = r.value(path, value, parsers[name])
+        for needed in ("font", "size"):
+            if needed not in fields:
+                raise r.error(("roles", key), f"角色“{key}”缺少 {needed}")
+        roles[key] = RoleStyle(**fields)
+    missing = sorted(set(REQUIRED_ROLES) - set(roles))
+    if missing:
+        raise r.error(("roles",), f"样式缺少这些角色：{'、'.join(missing)}")
+    rules = {
+        key: Rule(
+            r.value(("rules", key, "width"), raw.get("width"), _positive_length),
+            color(("rules", key, "color"), raw.get("color", "black")),
+        )
+        for key, raw in data.get("rules", {}).items()
+    }
+    page, grid, number = data.get("page", {}), data.get("grid", {}), data.get("page_number", {})
+    try:
+        profile = StyleProfile(
+            name=str(data.get("profile", "unnamed")),
+            page_width=_positive_length(page["width"]),
+            page_height=_positive_length(page["height"]),
+            margin_top=_margin(page["margin_top"]),
+            margin_bottom=_margin(page["margin_bottom"]),
+            margin_left=_margin(page["margin_left"]),
+            margin_right=_margin(page["margin_right"]),
+            lines_per_page=_positive_int(grid["lines_per_page"]),
+            chars_per_line=_positive_int(grid["chars_per_line"]),
+            fonts=fonts,
+            roles=roles,
+            rules=rules,
+            page_number_format=str(number.get("format", "— {n} —")),
+            page_number_distance=parse_length(number.get("distance", "7mm")),
+            page_number_indent=_chars(number.get("indent", 1)),
+            source=source,
+        )
+    except KeyError as exc:
+        raise r.error((), f"样式缺少 {exc.args[0]}") from None
+    if profile.type_width <= 0 or profile.type_height <= 0:
+        raise r.error(("page",), "页边距加起来超过了纸张大小")
+    if "{n}" not in profile.page_number_format:
+        raise r.error(("page_number", "format"), "页码格式里要有 {n}，例如 “— {n} —”")
+    for key in ("masthead", "distribution-thick", "distribution-thin"):
+        if key not in rules:
+            raise r.error(("rules",), f"样式缺少 rules.{key}")
+    return profile
+
+
+REQUIRED_ROLES = (
+    "body",
+    "heading-1",
+    "heading-2",
+    "heading-3",
+    "heading-4",
+    "title",
+    "masthead-name",
+    "masthead-issue",
+    "masthead-issuer",
+    "attachment-note",
+    "signature",
+    "annex-label",
+    "annex-title",
+    "speech-title",
+    "speech-unit",
+    "distribution",
+    "page-number",
+)

@@ -1,0 +1,177 @@
+"""Spec → block markup → ``DocModel``, through Jinja2 templates that clerks may copy and edit.
+
+Templates run in Jinja2's sandbox with ``StrictUndefined`` and autoescaping: spec text is data (``{{ 7*7 }}`` in a
+paragraph stays as typed), a misspelt variable stops the build, and a template cannot reach Python internals.
+Errors name the template file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from docgen.errors import SourceRef, TemplateError
+from docgen.model.blocks import DocModel, chinese_numeral
+from docgen.model.parse import parse_markup
+from docgen.spec.model import Spec
+
+__all__ = ["builtin_templates_dir", "render_model", "template_search_path"]
+
+
+def builtin_templates_dir() -> Path:
+    """The templates shipped with docgen: inside the installed package, or the repository's ``templates/``."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "base.xml").is_file():
+            return candidate
+    raise TemplateError("找不到 docgen 自带的模板目录", hint="重新安装 docgen（pip install .）")  # pragma: no cover
+
+
+def cn_date(value: dt.date | None) -> str:
+    """2023-03-15 → 2023年3月15日 (GB/T 9704 §7.3.5.4: Arabic numerals, no leading zeros)."""
+    if value is None or isinstance(value, jinja2.Undefined):
+        return ""
+    if not isinstance(value, dt.date):
+        raise TypeError(f"cn_date 需要日期，收到的是 {value!r}")
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+class _RecordingLoader(jinja2.FileSystemLoader):
+    """Remembers which files it served, so markup errors can be traced back to a template line."""
+
+    def __init__(self, searchpath: Sequence[Path]) -> None:
+        super().__init__([str(p) for p in searchpath])
+        self.served: list[str] = []
+
+    def get_source(self, environment: jinja2.Environment, template: str):  # type: ignore[no-untyped-def]
+        source, filename, uptodate = super().get_source(environment, template)
+        if filename not in self.served:
+            self.served.append(filename)
+        return source, filename, uptodate
+
+
+def template_search_path(spec: Spec, templates: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Clerk template folders first (the ``templates`` argument, then the spec's ``templates:`` key), built-ins last."""
+    path: list[Path] = []
+    if templates is not None:
+        path.append(Path(templates))
+    if spec.templates:
+        path.append(spec.base_dir / spec.templates)
+    for folder in path:
+        if not folder.is_dir():
+            ref = spec.source.ref(("templates",)) if spec.source and spec.templates else SourceRef(str(folder))
+            raise TemplateError(f"模板目录不存在：{folder}", ref, hint="templates 的路径相对于规格文件所在目录")
+    path.append(builtin_templates_dir())
+    return path
+
+
+def _environment(loader: jinja2.BaseLoader) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["cn_date"] = cn_date
+    env.filters["cn_numeral"] = chinese_numeral
+    return env
+
+
+def _template_frame(tb: TracebackType | None, served: list[str]) -> tuple[str, int] | None:
+    """The innermost traceback frame that belongs to a template file (Jinja rewrites frames to template lines)."""
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename in served:
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+_UNDEFINED_ATTR = re.compile(r"^(?:'(?P<obj>[^']*)' (?:object )?)?has no attribute '(?P<attr>[^']*)'$")
+_UNDEFINED_NAME = re.compile(r"^'(?P<name>[^']*)' is undefined$")
+
+
+def _undefined_message(exc: jinja2.UndefinedError) -> str:
+    text = str(exc.message)
+    if m := _UNDEFINED_NAME.match(text):
+        return f"模板用到了不存在的变量“{m['name']}”"
+    if m := _UNDEFINED_ATTR.match(text):
+        return f"模板用到了不存在的属性“{m['attr']}”"
+    return f"模板用到了不存在的值（{text}）"
+
+
+def render_markup(spec: Spec, templates: str | os.PathLike[str] | None = None) -> tuple[str, _RecordingLoader]:
+    """Render the spec's template to block markup text."""
+    loader = _RecordingLoader(template_search_path(spec, templates))
+    env = _environment(loader)
+    name = f"{spec.kind}/document.xml"
+    try:
+        template = env.get_template(name)
+        return template.render(spec=spec), loader
+    except jinja2.TemplateNotFound as exc:
+        kinds = sorted(
+            p.name for folder in loader.searchpath for p in Path(folder).iterdir() if (p / "document.xml").is_file()
+        )
+        ref = spec.source.ref(("kind",)) if spec.source else SourceRef()
+        if exc.name == name:
+            raise TemplateError(
+                f"没有“{spec.kind}”这种公文模板", ref, hint=f"kind 可用的值：{'、'.join(kinds)}"
+            ) from None
+        raise TemplateError(f"模板“{exc.name}”不存在", ref, hint="检查 extends/include 里的模板名") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"模板语法错误：{exc.message}",
+            SourceRef(exc.filename or name, exc.lineno),
+            hint="检查 {% %} 与 {{ }} 是否配对，block/for/if 是否都有对应的 end",
+        ) from None
+    except jinja2.UndefinedError as exc:
+        where = _template_frame(exc.__traceback__, loader.served)
+        raise TemplateError(
+            _undefined_message(exc),
+            SourceRef(*where) if where else SourceRef(name),
+            hint="检查变量名拼写；规格里的内容都在 spec 下，如 spec.title、spec.masthead.name",
+        ) from None
+    except jinja2.exceptions.SecurityError as exc:
+        where = _template_frame(exc.__traceback__, loader.served)
+        raise TemplateError(
+            "模板试图访问不允许的内容（出于安全考虑已阻止）",
+            SourceRef(*where) if where else SourceRef(name),
+            hint=f"模板只能读取 spec 中的内容（{exc}）",
+        ) from None
+    except (TypeError, ValueError) as exc:
+        where = _template_frame(exc.__traceback__, loader.served)
+        if where is None:
+            raise
+        raise TemplateError(f"模板运行出错：{exc}", SourceRef(*where)) from None
+
+
+def _locator(loader: _RecordingLoader):  # type: ignore[no-untyped-def]
+    def locate(line: int, snippet: str) -> SourceRef:
+        tag = re.match(r"\s*<\s*([\w-]+)", snippet)
+        if tag:
+            needle = f"<{tag.group(1)}"
+            for filename in loader.served:
+                lines = Path(filename).read_text(encoding="utf-8").splitlines()
+                for number, text in enumerate(lines, start=1):
+                    if needle in text:
+                        return SourceRef(filename, number, text.index(needle) + 1)
+        main = loader.served[0] if loader.served else "<模板>"
+        return SourceRef(main, None, None, f"生成的标记第 {line} 行：{snippet[:60]}")
+
+    return locate
+
+
+def render_model(spec: Spec, templates: str | os.PathLike[str] | None = None) -> DocModel:
+    """Spec → DocModel through the spec's template (``kind``), clerk folders searched before the built-ins."""
+    markup, loader = render_markup(spec, templates)
+    return parse_markup(markup, _locator(loader))

@@ -1,0 +1,303 @@
+"""DocModel (+ its page layout) → DOCX bytes, through python-docx and the few OOXML helpers in ``oxml``.
+
+Word reflows the text itself; the DOCX holds it to the 公文 grid (A4, 37/35/28/26 mm margins, a 22-line grid with
+exact 28.95 pt lines, −0.25 pt letter spacing for 28 characters a line). From the layout the writer takes only what
+Word cannot decide the same way on its own: where a title breaks, and how many blank rows put the 版记 at the
+bottom of the last page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import zipfile
+
+import docx
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml.ns import qn
+from docx.shared import Twips
+from docx.text.paragraph import Paragraph as WordParagraph
+
+from docgen.layout.pages import PagedDocument, TextLine
+from docgen.model.blocks import (
+    AnnexStart,
+    AttachmentNote,
+    Block,
+    Distribution,
+    DocModel,
+    Heading,
+    Masthead,
+    Paragraph,
+    Signature,
+    SpeechHeading,
+    Title,
+)
+from docgen.style import StyleProfile
+from docgen.units import twips
+from docgen.writers.docx import oxml
+from docgen.writers.docx.styles import CHARACTER_STYLE, PARAGRAPH_STYLE, install_styles, line_pitch_twips
+
+__all__ = ["render_docx"]
+
+#: Where LibreOffice and Word put the baseline of an exact-height line, as a share of the line height above its
+#: bottom edge (measured in LibreOffice 7.4 for a 14 pt line: 2.78 pt).
+_BASELINE_FROM_BOTTOM = 0.2
+#: Height of the centre of a full-width dash above the baseline, in em (CJK fonts centre it in the ideographic box).
+_DASH_HEIGHT = 0.35
+
+
+def _documented_date() -> dt.datetime:
+    """Metadata timestamps: SOURCE_DATE_EPOCH when set (reproducible builds), else a fixed date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime(2000, 1, 1)
+
+
+class _DocxBuilder:
+    def __init__(self, model: DocModel, paged: PagedDocument, style: StyleProfile) -> None:
+        self.model = model
+        self.paged = paged
+        self.style = style
+        self.pitch = line_pitch_twips(style)
+        self.document: WordDocument = docx.Document()
+
+    # -- package and section -------------------------------------------------------------------------------
+    def setup(self) -> None:
+        doc = self.document
+        package = doc.part.package
+        for rel_id, rel in list(package.rels.items()):  # the template's thumbnail picture
+            if rel.reltype.endswith("/thumbnail"):
+                del package.rels[rel_id]
+        for rel_id, rel in list(doc.part.rels.items()):  # customXml, stylesWithEffects: nothing of ours
+            if rel.reltype.endswith(("/customXml", "/stylesWithEffects")):
+                del doc.part.rels[rel_id]
+        # python-docx's default document holds one empty paragraph; start from nothing.
+        for paragraph in list(doc.paragraphs):
+            paragraph._p.getparent().remove(paragraph._p)
+        install_styles(doc, self.style)
+        settings = doc.settings.element
+        for tag in ("w:themeFontLang", "w:rsids", "w14:docId"):
+            for element in settings.findall(qn(tag)):
+                settings.remove(element)
+        doc.settings.odd_and_even_pages_header_footer = True
+
+        s = self.style
+        section = doc.sections[0]
+        section.start_type = WD_SECTION.NEW_PAGE
+        section.page_width, section.page_height = Twips(twips(s.page_width)), Twips(twips(s.page_height))
+        section.top_margin, section.bottom_margin = Twips(twips(s.margin_top)), Twips(twips(s.margin_bottom))
+        section.left_margin, section.right_margin = Twips(twips(s.margin_left)), Twips(twips(s.margin_right))
+        section.gutter = Twips(0)
+        section.header_distance = Twips(twips(s.margin_top / 2))
+        section.footer_distance = Twips(self.footer_distance())
+        oxml.set_doc_grid(section._sectPr, self.pitch)
+        self.page_number(section.footer.paragraphs[0], odd=True)
+        self.page_number(section.even_page_footer.paragraphs[0], odd=False)
+
+        core = doc.core_properties
+        when = _documented_date()
+        core.author = ""
+        core.comments = ""
+        core.last_modified_by = ""
+        core.title = self.model.title
+        core.revision = 1
+        core.created = when
+        core.modified = when
+
+    def footer_distance(self) -> int:
+        """§7.5: the page number's 一字线 (its dashes) 7 mm below the 版心; the footer is one exact line."""
+        size = self.style.role("page-number").size
+        dash_from_bottom = self.style.margin_bottom - self.style.page_number_distance
+        baseline = dash_from_bottom - _DASH_HEIGHT * size
+        return twips(baseline - _BASELINE_FROM_BOTTOM * size)
+
+    def page_number(self, paragraph: WordParagraph, *, odd: bool) -> None:
+        paragraph.style = self.document.styles[PARAGRAPH_STYLE["page-number"]]
+        ppr = paragraph._p.get_or_add_pPr()
+        indent = twips(self.style.page_number_indent * self.style.role("page-number").size)
+        oxml.ppr_child(ppr, "jc", val="right" if odd else "left")
+        # One exact line of the number's own size, off the grid: a full grid row (28.95 pt) would not fit between
+        # the footer distance and the bottom margin, and Word and LibreOffice would then shrink the type area.
+        oxml.ppr_child(ppr, "snapToGrid", val=0)
+        oxml.set_line_exact(ppr, twips(self.style.role("page-number").size))
+        oxml.ppr_child(ppr, "ind", right=indent if odd else 0, left=0 if odd else indent, firstLine=0, firstLineChars=0)
+        before, _, after = self.style.page_number_format.partition("{n}")
+        self.run(paragraph, before)
+        oxml.add_page_field(paragraph._p)
+        self.run(paragraph, after)
+
+    # -- runs and paragraphs -------------------------------------------------------------------------------
+    def run(self, paragraph: WordParagraph, text: str, role: str = "body") -> None:
+        if not text:
+            return
+        run = paragraph.add_run(text, CHARACTER_STYLE.get(role))
+        oxml.east_asian_hint(run._r)
+
+    def paragraph(self, role: str, text: str = "") -> WordParagraph:
+        paragraph = self.document.add_paragraph(style=self.document.styles[PARAGRAPH_STYLE[role]])
+        self.run(paragraph, text)
+        return paragraph
+
+    def spacing(
+        self,
+        paragraph: WordParagraph,
+        *,
+        before_rows: int | None = None,
+        line_twips: int | None = None,
+        before_twips: int | None = None,
+    ) -> None:
+        ppr = paragraph._p.get_or_add_pPr()
+        spacing = oxml.ppr_child(ppr, "spacing")
+        if before_rows is not None:
+            spacing.set(qn("w:before"), str(before_rows * self.pitch))
+        if before_twips is not None:
+            spacing.set(qn("w:before"), str(max(0, before_twips)))
+        if line_twips is not None:
+            spacing.set(qn("w:line"), str(line_twips))
+            spacing.set(qn("w:lineRule"), "exact")
+
+    def indent(self, paragraph: WordParagraph, line: TextLine, *, hanging: bool = False) -> None:
+        ppr = paragraph._p.get_or_add_pPr()
+        attrs: dict[str, int] = {"left": twips(line.left), "right": twips(line.right), "firstLineChars": 0}
+        if hanging and line.line.indent < 0:
+            attrs["hanging"] = twips(-line.line.indent)
+            attrs["hangingChars"] = 0
+        else:
+            attrs["firstLine"] = twips(line.line.indent)
+        ind = oxml.ppr_child(ppr, "ind")
+        for attr in list(ind.attrib):
+            del ind.attrib[attr]
+        for name, value in attrs.items():
+            ind.set(qn(f"w:{name}"), str(value))
+
+    def tab_line(self, paragraph: WordParagraph, line: TextLine) -> None:
+        """Left text, then the tail flush right at the right indent (tab stops count from the margin)."""
+        position = twips(self.style.type_width - line.right)
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Twips(position), WD_TAB_ALIGNMENT.RIGHT)
+        self.run(paragraph, line.line.text)
+        if line.tail is not None:
+            self.run(paragraph, "\t" + line.tail.text)
+
+    def rule_compensation(self, paragraph: WordParagraph, *widths: float) -> None:
+        """A paragraph border pushes every later line down by its width; on a one-line paragraph, take that
+        width back from the line height (snapToGrid off, or the grid would round it up again)."""
+        taken = sum(twips(w) for w in widths)
+        ppr = paragraph._p.get_or_add_pPr()
+        oxml.ppr_child(ppr, "snapToGrid", val=0)
+        self.spacing(paragraph, line_twips=self.pitch - taken)
+
+    def rule(self, paragraph: WordParagraph, side: str, key: str) -> float:
+        rule = self.style.rules[key]
+        oxml.set_border(paragraph._p.get_or_add_pPr(), side, rule.width, rule.color)
+        return round(rule.width * 8) / 8
+
+    # -- blocks --------------------------------------------------------------------------------------------
+    def block(self, index: int, block: Block) -> None:
+        lines = self.paged.lines_of(index)
+        if isinstance(block, Masthead):
+            self.paragraph("masthead-name", block.name)
+            if block.issue:
+                self.paragraph("masthead-issue", block.issue)
+            issuer_line = next(line for line in lines if line.role == "masthead-issuer")
+            issuer = self.paragraph("masthead-issuer")
+            self.tab_line(issuer, issuer_line)
+            self.rule_compensation(issuer, self.rule(issuer, "bottom", "masthead"))
+        elif isinstance(block, (Title, AnnexStart)):
+            if isinstance(block, AnnexStart):
+                self.paragraph("annex-label", block.label)
+                role = "annex-title"
+            else:
+                role = "title"
+            title = self.paragraph(role)
+            for i, line in enumerate(line for line in lines if line.role == role):
+                if i:
+                    title.add_run().add_break(WD_BREAK.LINE)
+                self.run(title, line.line.text)
+        elif isinstance(block, Paragraph):
+            paragraph = self.paragraph("body")
+            for run in block.runs:
+                self.run(paragraph, run.text, run.role)
+        elif isinstance(block, Heading):
+            self.paragraph(f"heading-{block.level}", block.full_text)
+        elif isinstance(block, AttachmentNote):
+            for i, item in enumerate(block.items):
+                first = next(line for line in lines if line.para == i)
+                paragraph = self.paragraph("attachment-note", ("附件：" if i == 0 else "") + item.label + item.title)
+                self.indent(paragraph, first, hanging=True)
+                if i:
+                    self.spacing(paragraph, before_rows=0)
+        elif isinstance(block, SpeechHeading):
+            if block.title:
+                self.paragraph("speech-title", block.title)
+                self.paragraph("speech-unit", block.unit)
+            else:
+                self.paragraph("speech-title", block.unit)
+            if index > 0 and isinstance(self.model.blocks[index - 1], AnnexStart):
+                self.spacing(self._last(2 if block.title else 1), before_rows=0)
+        elif isinstance(block, Signature):
+            for i, text in enumerate((block.issuer, block.date)):
+                if not text:
+                    continue
+                paragraph = self.paragraph("signature", text)
+                line = next(line for line in lines if line.para == i)
+                self.indent(paragraph, line)
+                if i:
+                    self.spacing(paragraph, before_rows=0)
+        elif isinstance(block, Distribution):
+            self.distribution(index, block, lines)
+
+    def _last(self, back: int) -> WordParagraph:
+        return self.document.paragraphs[-back]
+
+    def distribution(self, index: int, block: Distribution, lines: list[TextLine]) -> None:
+        _, _, space_rows = self.paged.starts[index]
+        paragraphs = []
+        if block.cc:
+            cc_line = next(line for line in lines if line.para == 0)
+            cc = self.paragraph("distribution", block.cc_text)
+            self.indent(cc, cc_line, hanging=True)
+            paragraphs.append(cc)
+        if block.printed_by or block.printed_on:
+            printed_line = next(line for line in lines if line.tail is not None)
+            printed = self.paragraph("distribution")
+            self.tab_line(printed, printed_line)
+            paragraphs.append(printed)
+        first, last = paragraphs[0], paragraphs[-1]
+        top = self.rule(first, "top", "distribution-thick")
+        # The first rule's width comes out of the blank rows above the 版记, so the 版记 ends on the last row.
+        self.spacing(first, before_twips=space_rows * self.pitch - twips(top))
+        widths = []
+        if len(paragraphs) == 2:
+            widths.append(self.rule(last, "top", "distribution-thin"))
+        widths.append(self.rule(last, "bottom", "distribution-thick"))
+        self.rule_compensation(last, *widths)
+
+    def build(self) -> bytes:
+        self.setup()
+        for index, block in enumerate(self.model.blocks):
+            self.block(index, block)
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return _normalize_zip(buffer.getvalue())
+
+
+def _normalize_zip(data: bytes) -> bytes:
+    """Same input, same bytes: fixed timestamps and attributes on every zip member (python-docx stamps the time)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def render_docx(model: DocModel, paged: PagedDocument, style: StyleProfile) -> bytes:
+    """Write the document as DOCX bytes."""
+    return _DocxBuilder(model, paged, style).build()

@@ -1,0 +1,141 @@
+"""The OOXML that python-docx has no API for, in one place: East Asian fonts, language, the document grid, borders
+on paragraphs, Chinese typography switches and fields. Each helper edits an element python-docx gives us."""
+
+from __future__ import annotations
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from lxml import etree
+
+# Order of the pPr and rPr children that we write (ECMA-376 §17.3.1.26 / §17.3.2.28): Word rejects files whose
+# children are out of schema order, LibreOffice does not, so keep them in order.
+_PPR_ORDER = (
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
+    "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd "
+    "snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+    "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+).split()
+_RPR_ORDER = (
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof snapToGrid "
+    "vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl cs em "
+    "lang eastAsianLayout specVanish oMath"
+).split()
+
+
+def _child(parent: etree._Element, tag: str, order: list[str]) -> etree._Element:
+    """Get or insert ``w:tag`` under parent, at its schema position."""
+    existing = parent.find(qn(f"w:{tag}"))
+    if existing is not None:
+        return existing
+    element = OxmlElement(f"w:{tag}")
+    rank = order.index(tag)
+    for index, sibling in enumerate(parent):
+        name = etree.QName(sibling).localname
+        if name in order and order.index(name) > rank:
+            parent.insert(index, element)
+            return element
+    parent.append(element)
+    return element
+
+
+def ppr_child(ppr: etree._Element, tag: str, **attrs: str | int) -> etree._Element:
+    element = _child(ppr, tag, _PPR_ORDER)
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), str(value))
+    return element
+
+
+def rpr_child(rpr: etree._Element, tag: str, **attrs: str | int) -> etree._Element:
+    element = _child(rpr, tag, _RPR_ORDER)
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), str(value))
+    return element
+
+
+def set_fonts(rpr: etree._Element, *, latin: str, east_asian: str) -> None:
+    """All four w:rFonts slots, theme references removed (python-docx only writes ascii/hAnsi)."""
+    fonts = rpr_child(rpr, "rFonts")
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme") or attr.endswith("theme"):
+            del fonts.attrib[attr]
+    for slot, name in (("ascii", latin), ("hAnsi", latin), ("cs", latin), ("eastAsia", east_asian)):
+        fonts.set(qn(f"w:{slot}"), name)
+
+
+def set_language(rpr: etree._Element) -> None:
+    rpr_child(rpr, "lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
+
+
+def set_size(rpr: etree._Element, points: float) -> None:
+    half_points = round(points * 2)
+    rpr_child(rpr, "sz", val=half_points)
+    rpr_child(rpr, "szCs", val=half_points)
+
+
+def set_tracking(rpr: etree._Element, twips: int) -> None:
+    rpr_child(rpr, "spacing", val=twips)
+
+
+def set_color(rpr: etree._Element, hex_rgb: str) -> None:
+    rpr_child(rpr, "color", val=hex_rgb)
+
+
+def set_line_exact(ppr: etree._Element, line_twips: int, before: int = 0, after: int = 0) -> None:
+    ppr_child(ppr, "spacing", before=before, after=after, line=line_twips, lineRule="exact")
+
+
+def set_chinese_typography(ppr: etree._Element) -> None:
+    """Switches for 公文 body text.
+
+    widowControl off: every page holds all 22 lines (widow control would leave 21).
+    overflowPunct on: this is Word's own default (允许标点溢出边界). LibreOffice reads this switch inverted
+    (writerfilter DomainMapper: hanging = value == 0), so the value 1 is the one that makes LibreOffice push a
+    character down instead of hanging punctuation into the margin, as docgen's PDF does.
+    """
+    ppr_child(ppr, "widowControl", val=0)
+    ppr_child(ppr, "kinsoku", val=1)
+    ppr_child(ppr, "overflowPunct", val=1)
+    ppr_child(ppr, "autoSpaceDE", val=0)
+    ppr_child(ppr, "autoSpaceDN", val=0)
+
+
+def set_border(ppr: etree._Element, side: str, width_pt: float, color: str) -> None:
+    """A single rule on one side of a paragraph; w:sz counts eighths of a point."""
+    borders = ppr_child(ppr, "pBdr")
+    order = ["top", "left", "bottom", "right", "between", "bar"]
+    edge = _child(borders, side, order)
+    edge.set(qn("w:val"), "single")
+    edge.set(qn("w:sz"), str(max(2, round(width_pt * 8))))
+    edge.set(qn("w:space"), "0")
+    edge.set(qn("w:color"), color)
+
+
+def set_doc_grid(sect_pr: etree._Element, line_pitch: int) -> None:
+    """A line grid (no character grid): see README "Why a line grid and letter spacing"."""
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)
+    for attr in list(grid.attrib):
+        del grid.attrib[attr]
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(line_pitch))
+
+
+def add_page_field(paragraph_element: etree._Element) -> None:
+    """Append a PAGE field (its cached result "1" is replaced by Word and LibreOffice)."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), " PAGE ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph_element.append(field)
+
+
+def east_asian_hint(run_element: etree._Element) -> None:
+    """w:hint="eastAsia": quotes, dashes and ellipses in this run take the Chinese font, as one grid cell each
+    (without it Word sets “”—… in the Latin font, at Latin widths)."""
+    rpr = run_element.get_or_add_rPr()
+    rpr_child(rpr, "rFonts", hint="eastAsia")

@@ -1,0 +1,139 @@
+"""Named Word styles built from the style profile, so a clerk editing the DOCX gets the right face and size for
+text typed or pasted later: body text is Normal (shown as 正文 in Chinese Word), the rest are 公文 styles."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml.ns import qn
+
+from docgen.layout.metrics import grid_tracking
+from docgen.style import RoleStyle, StyleProfile
+from docgen.units import twips
+from docgen.writers.docx import oxml
+
+
+@dataclass(frozen=True)
+class WordStyle:
+    style_id: str
+    name: str
+    role: str
+    kind: str = "paragraph"  # or "character" (run-in headings)
+    outline_level: int | None = None
+    page_break_before: bool = False
+    keep_next: bool = False
+
+
+#: role → Word style. Body text uses Normal itself.
+STYLES = (
+    WordStyle("GwTitle", "公文标题", "title", keep_next=True),
+    WordStyle("GwHeading1", "一级标题", "heading-1", outline_level=0, keep_next=True),
+    WordStyle("GwHeading2", "二级标题", "heading-2", outline_level=1, keep_next=True),
+    WordStyle("GwHeading3", "三级标题", "heading-3", outline_level=2, keep_next=True),
+    WordStyle("GwHeading4", "四级标题", "heading-4", outline_level=3, keep_next=True),
+    WordStyle("GwHeading1Char", "一级标题字符", "heading-1", kind="character"),
+    WordStyle("GwHeading2Char", "二级标题字符", "heading-2", kind="character"),
+    WordStyle("GwHeading3Char", "三级标题字符", "heading-3", kind="character"),
+    WordStyle("GwHeading4Char", "四级标题字符", "heading-4", kind="character"),
+    WordStyle("GwMastheadName", "版头名称", "masthead-name"),
+    WordStyle("GwMastheadIssue", "版头期号", "masthead-issue"),
+    WordStyle("GwMastheadIssuer", "版头发文", "masthead-issuer"),
+    WordStyle("GwAttachmentNote", "附件说明", "attachment-note"),
+    WordStyle("GwSignature", "署名", "signature"),
+    WordStyle("GwAnnexLabel", "附件标识", "annex-label", page_break_before=True),
+    WordStyle("GwAnnexTitle", "附件标题", "annex-title", keep_next=True),
+    WordStyle("GwSpeechTitle", "发言标题", "speech-title", keep_next=True),
+    WordStyle("GwSpeechUnit", "发言单位", "speech-unit", keep_next=True),
+    WordStyle("GwDistribution", "版记", "distribution"),
+    WordStyle("GwPageNumber", "页码", "page-number"),
+)
+
+#: role → style name, as python-docx looks styles up by name.
+PARAGRAPH_STYLE = {s.role: s.name for s in STYLES if s.kind == "paragraph"} | {"body": "Normal"}
+CHARACTER_STYLE = {s.role: s.name for s in STYLES if s.kind == "character"}
+
+_ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "both"}
+
+
+def line_pitch_twips(style: StyleProfile) -> int:
+    """Grid pitch in twips, rounded down: 12756 / 22 = 579.8 → 579 (580 would fit only 21 lines in Word)."""
+    return math.floor(twips(style.type_height) / style.lines_per_page)
+
+
+def _run_properties(rpr, style: StyleProfile, role: RoleStyle, *, tracking: bool = True) -> None:  # type: ignore[no-untyped-def]
+    face = style.fonts[role.font]
+    latin = style.latin.name if role.font != "songti" else face.name  # page numbers: 4号半角宋体 digits
+    oxml.set_fonts(rpr, latin=latin, east_asian=face.name)
+    oxml.set_size(rpr, role.size)
+    oxml.set_color(rpr, role.color)
+    oxml.set_tracking(rpr, twips(grid_tracking(style, role.size)) if tracking else 0)
+    oxml.set_language(rpr)
+
+
+def _paragraph_properties(ppr, style: StyleProfile, role: RoleStyle, pitch: int) -> None:  # type: ignore[no-untyped-def]
+    oxml.set_line_exact(ppr, pitch * role.lines, before=pitch * role.space_before, after=pitch * role.space_after)
+    oxml.ppr_child(ppr, "jc", val=_ALIGN[role.align])
+    size = role.size
+    oxml.ppr_child(
+        ppr,
+        "ind",
+        left=twips(role.indent_left * size),
+        right=twips(role.indent_right * size),
+        firstLine=twips(role.first_indent * size),
+        firstLineChars=round(role.first_indent * 100),
+    )
+    oxml.set_chinese_typography(ppr)
+
+
+def install_styles(document: WordDocument, style: StyleProfile) -> None:
+    """Replace python-docx's template styles by docgen's: docDefaults and Normal from the body role, then one
+    style per role. Everything else (Heading 1 with theme fonts, tables, lists) is removed from the gallery."""
+    styles_element = document.styles.element
+    keep = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
+    for element in list(styles_element.findall(qn("w:style"))):
+        if element.get(qn("w:styleId")) not in keep:
+            styles_element.remove(element)
+    latent = styles_element.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles_element.remove(latent)
+
+    pitch = line_pitch_twips(style)
+    body = style.role("body")
+    defaults = styles_element.find(qn("w:docDefaults"))
+    _run_properties(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")), style, body)
+    ppr_default = defaults.find(qn("w:pPrDefault"))
+    oxml.set_line_exact(ppr_default.find(qn("w:pPr")), pitch)
+
+    normal = document.styles["Normal"]
+    _run_properties(normal.element.get_or_add_rPr(), style, body)
+    _paragraph_properties(normal.element.get_or_add_pPr(), style, body, pitch)
+
+    for spec in STYLES:
+        role = style.role(spec.role)
+        kind = WD_STYLE_TYPE.CHARACTER if spec.kind == "character" else WD_STYLE_TYPE.PARAGRAPH
+        word_style = document.styles.add_style(spec.name, kind)
+        word_style.element.set(qn("w:styleId"), spec.style_id)
+        word_style.quick_style = True
+        if spec.kind == "character":
+            rpr = word_style.element.get_or_add_rPr()
+            face = style.fonts[role.font]
+            oxml.set_fonts(rpr, latin=style.latin.name, east_asian=face.name)
+            if role.size != body.size:
+                oxml.set_size(rpr, role.size)
+            if role.color != body.color:
+                oxml.set_color(rpr, role.color)
+            continue
+        word_style.base_style = normal
+        word_style.next_paragraph_style = normal
+        _run_properties(word_style.element.get_or_add_rPr(), style, role)
+        ppr = word_style.element.get_or_add_pPr()
+        _paragraph_properties(ppr, style, role, pitch)
+        if spec.outline_level is not None:
+            oxml.ppr_child(ppr, "outlineLvl", val=spec.outline_level)
+        if spec.page_break_before:
+            oxml.ppr_child(ppr, "pageBreakBefore")
+        if spec.keep_next:
+            oxml.ppr_child(ppr, "keepNext")

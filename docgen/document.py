@@ -93,8 +93,8 @@ def build(
     for fmt in formats:
         if fmt not in FORMATS:
             raise DocgenError(f"不支持的输出格式“{fmt}”", SourceRef(), hint=f"可用的格式：{'、'.join(FORMATS)}")
-    document = render(spec, templates=templates, style=style)
     loaded = load_spec(spec)
+    document = render(loaded, templates=templates, style=style)
     folder = Path(out_dir) if out_dir is not None else (loaded.base_dir if loaded.path else Path.cwd())
     stem = name or document.name
     outputs = {folder / f"{stem}.{fmt}": document.to_bytes(fmt) for fmt in formats}

@@ -10,20 +10,25 @@ together with its punctuation instead of hanging punctuation into the margin; ju
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from itertools import combinations, pairwise
+from typing import Protocol
+
+import rjieba
 
 from docgen.layout.chars import NO_LINE_END, NO_LINE_START, is_word_char
 
 EPSILON = 0.01  # points: rounding slack when a line is filled exactly
+EXTRA_TITLE_LINE = 6.0  # cost, in characters of imbalance, of setting a title on one more line than it needs
 
 
 @dataclass(frozen=True)
 class Glyph:
     char: str
     role: str
-    advance: float  # points, letter spacing included
+    advance: float  # points: the character's own width
+    gap: float = 0.0  # space between it and the character before (tracking, Chinese–Western space); 0 on a new line
 
 
 @dataclass(frozen=True)
@@ -39,10 +44,23 @@ class Line:
     @property
     def width(self) -> float:
         """Natural width, trailing spaces excluded (they hang invisibly, as in Word)."""
-        return sum(g.advance for g in self.glyphs[: len(self.text.rstrip())])
+        return sum(g.advance + g.gap for g in self.glyphs[: len(self.text.rstrip())])
 
 
-Measure = Callable[[str, str], float]  # (char, role) → advance in points
+class Metrics(Protocol):
+    def advance(self, ch: str, role: str) -> float:
+        """Width of one character in points."""
+
+    def gap(self, left: str, left_role: str, right: str, right_role: str) -> float:
+        """Space between two neighbouring characters (negative for tightened letter spacing)."""
+
+
+def text_width(text: str, role: str, metrics: Metrics) -> float:
+    """Width of ``text`` set on one line in one role."""
+    width = 0.0
+    for i, ch in enumerate(text):
+        width += metrics.advance(ch, role) + (metrics.gap(text[i - 1], role, ch, role) if i else 0.0)
+    return width
 
 
 def clusters(chars: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
@@ -67,7 +85,7 @@ def clusters(chars: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
 
 
 def break_lines(
-    runs: Sequence[tuple[str, str]], width: float, measure: Measure, first_indent: float = 0.0
+    runs: Sequence[tuple[str, str]], width: float, metrics: Metrics, first_indent: float = 0.0
 ) -> list[Line]:
     """Break (text, role) runs into lines at most ``width`` points wide; the first starts at ``first_indent``."""
     chars = [(ch, role) for text, role in runs for ch in text]
@@ -75,55 +93,73 @@ def break_lines(
     current: list[Glyph] = []
     used = 0.0
     indent = first_indent
+    previous: tuple[str, str] | None = None
 
     def flush(last: bool) -> None:
         nonlocal current, used, indent
         lines.append(Line(tuple(current), indent, last))
         current, used, indent = [], 0.0, 0.0
 
+    def place(glyph: Glyph) -> None:
+        nonlocal used
+        if not current:
+            glyph = replace(glyph, gap=0.0)
+        current.append(glyph)
+        used += glyph.advance + glyph.gap
+
     for cluster in clusters(chars):
-        glyphs = [Glyph(ch, role, measure(ch, role)) for ch, role in cluster]
-        size = sum(g.advance for g in glyphs)
-        ink = sum(g.advance for g in glyphs[: len("".join(g.char for g in glyphs).rstrip())])
+        glyphs = []
+        for ch, role in cluster:
+            gap = metrics.gap(previous[0], previous[1], ch, role) if previous else 0.0
+            glyphs.append(Glyph(ch, role, metrics.advance(ch, role), gap))
+            previous = (ch, role)
+        text = "".join(g.char for g in glyphs)
+        ink = sum(g.advance + g.gap for g in glyphs[: len(text.rstrip())])
         if current and used + ink > width - indent + EPSILON:
             flush(last=False)
+        if not current:
+            ink -= glyphs[0].gap
         if not current and ink > width - indent + EPSILON:
             # Longer than a whole line (a long URL): split it where it must, character by character.
             for glyph in glyphs:
-                if current and used + glyph.advance > width - indent + EPSILON:
+                if current and used + glyph.gap + glyph.advance > width - indent + EPSILON:
                     flush(last=False)
-                current.append(glyph)
-                used += glyph.advance
+                place(glyph)
             continue
-        current.extend(glyphs)
-        used += size
+        for glyph in glyphs:
+            place(glyph)
     if current or not lines:
         flush(last=True)
     return lines
 
 
-def _break_quality(text: str, index: int) -> float:
-    """Penalty for ending a title line before text[index]: none after punctuation or at a space, high inside
-    《》“”（）, higher before a particle (的 和 与 及 之) that would start the next line."""
+def _word_bounds(text: str) -> set[int]:
+    """Positions between two words (jieba segmentation): a title may break there without splitting a word."""
+    bounds, position = set(), 0
+    for word in rjieba.cut(text):
+        position += len(word)
+        bounds.add(position)
+    return bounds
+
+
+def _break_quality(text: str, index: int, words: set[int]) -> float:
+    """Penalty, in characters of imbalance, for ending a title line before text[index]: none after punctuation or
+    before an opening mark, a little between two words, much inside a word or inside 《》“”（）."""
     before, after = text[index - 1], text[index]
-    if before in "，、：；。！？ " or after == " ":
+    if before in "，、：；。！？”’》）" or before == " " or after in " “《（":
         return 0.0
     still_open = sum(ch in "《“（" for ch in text[:index]) - sum(ch in "》”）" for ch in text[:index])
-    penalty = 4.0 if still_open > 0 else 1.0
-    if before == "的":  # 关于……的 / 通知
-        penalty -= 0.5
-    if after in "的和与及之":
-        penalty += 2.0
-    return penalty
+    return (1.0 if index in words else 12.0) + (6.0 if still_open > 0 else 0.0)
 
 
-def balance_lines(text: str, role: str, width: float, measure: Measure) -> list[str]:
-    """Break a title into balanced lines, long over short (梯形): as few lines as greedy filling needs, then the
-    cut points that keep every line no longer than the one above, make the lines most even and cut at the best
-    places. An explicit newline in ``text`` is a break the author chose; each part is balanced on its own."""
+def balance_lines(text: str, role: str, width: float, metrics: Metrics) -> list[str]:
+    """Break a title into balanced lines, long over short (梯形), never inside a word if it can be helped: among
+    the cut points that keep every line no longer than the one above, take those that make the lines most even
+    and cut between words (jieba) or after punctuation. An explicit newline in ``text`` is a break the author
+    chose; each part is balanced on its own."""
     if "\n" in text:
-        return [line for part in text.split("\n") for line in balance_lines(part.strip(), role, width, measure)]
-    greedy = break_lines([(text, role)], width, measure)
+        return [line for part in text.split("\n") for line in balance_lines(part.strip(), role, width, metrics)]
+    greedy = break_lines([(text, role)], width, metrics)
     if len(greedy) <= 1:
         return [text]
     groups = clusters([(ch, role) for ch in text])
@@ -132,17 +168,17 @@ def balance_lines(text: str, role: str, width: float, measure: Measure) -> list[
     for group in groups[:-1]:
         position += len(group)
         bounds.append(position)
-    widths = [measure(ch, role) for ch in text]
-    n = len(greedy)
+    em = metrics.advance("字", role)
+    words = _word_bounds(text)
     best: tuple[float, list[str]] | None = None
-    for cuts in combinations(bounds, n - 1):
-        edges = [0, *cuts, len(text)]
-        pieces = [text[a:b] for a, b in pairwise(edges)]
-        lengths = [sum(widths[a:b]) for a, b in pairwise(edges)]
-        if max(lengths) > width + EPSILON or any(b > a + EPSILON for a, b in pairwise(lengths)):
-            continue
-        spread = (max(lengths) - min(lengths)) / measure("字", role)
-        cost = spread + sum(_break_quality(text, cut) for cut in cuts)
-        if best is None or cost < best[0]:
-            best = (cost, [p.strip() for p in pieces])
+    # One line more than greedy filling needs is allowed when it avoids a bad cut (inside “” or 《》).
+    for count, extra_cost in ((len(greedy), 0.0), (len(greedy) + 1, EXTRA_TITLE_LINE)):
+        for cuts in combinations(bounds, count - 1):
+            edges = [0, *cuts, len(text)]
+            lengths = [text_width(text[a:b].strip(), role, metrics) for a, b in pairwise(edges)]
+            if max(lengths) > width + EPSILON or any(b > a + EPSILON for a, b in pairwise(lengths)):
+                continue
+            cost = extra_cost + (max(lengths) - min(lengths)) / em + sum(_break_quality(text, c, words) for c in cuts)
+            if best is None or cost < best[0]:
+                best = (cost, [text[a:b].strip() for a, b in pairwise(edges)])
     return best[1] if best else [line.text.strip() for line in greedy]

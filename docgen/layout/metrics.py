@@ -1,7 +1,8 @@
 """Advances of characters on the 公文 grid, per role.
 
-Full-width characters advance one em plus the role's tracking; half-width letters and digits advance by the Latin
-font's widths (Times New Roman; its metric twin Liberation Serif and the Times-Roman AFM share them).
+Full-width characters advance one em; half-width letters and digits advance by the Latin font's widths (Times New
+Roman; its metric twin Liberation Serif and the Times-Roman AFM share them). What goes between two characters
+(tracking, Chinese–Western space) is ``GridMetrics.gap``.
 
 Tracking: 28 characters of 16 pt do not fit a 156 mm line (448 pt > 442.2 pt). Roles set at the body size get the
 largest letter spacing, in Word's 1/20 pt steps, that still fits ``chars_per_line`` characters: −0.25 pt. The DOCX
@@ -16,7 +17,6 @@ from functools import lru_cache
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from docgen.layout.chars import is_wide
-from docgen.layout.linebreak import Measure
 from docgen.style import StyleProfile
 
 
@@ -37,14 +37,28 @@ def grid_tracking(style: StyleProfile, size: float) -> float:
     return math.floor((style.char_pitch - size) * 20) / 20
 
 
-def measure_for(style: StyleProfile) -> Measure:
-    """A (char, role) → advance function for this style."""
-    sizes = {name: role.size for name, role in style.roles.items()}
-    tracking = {name: grid_tracking(style, size) for name, size in sizes.items()}
+class GridMetrics:
+    """Character advances and the space between neighbours, for one style profile.
 
-    def measure(ch: str, role: str) -> float:
-        size = sizes[role]
-        base = size if is_wide(ch) else latin_width(ch, size)
-        return base + tracking[role]
+    The model is LibreOffice's (measured, and read in its source), since that is the renderer the tests can run:
+    - letter spacing (tracking) goes *between* two characters of one portion, not after the last one; a portion
+      ends where the script changes (Chinese ↔ Latin/digits) or the run changes (run-in heading → text);
+    - between a Chinese character and a Latin letter or digit next to it, either way round, goes 1/5 of the left
+      character's size, in whole twips (sw itrform2.cxx ``BuildPortions``); punctuation on either side gets none.
+      Word adds its own such space (中西文自动间距, on by default).
+    """
 
-    return measure
+    def __init__(self, style: StyleProfile) -> None:
+        self.sizes = {name: role.size for name, role in style.roles.items()}
+        self.tracking = {name: grid_tracking(style, size) for name, size in self.sizes.items()}
+
+    def advance(self, ch: str, role: str) -> float:
+        size = self.sizes[role]
+        return size if is_wide(ch) else latin_width(ch, size)
+
+    def gap(self, left: str, left_role: str, right: str, right_role: str) -> float:
+        if left_role == right_role and is_wide(left) == is_wide(right):
+            return self.tracking[left_role]
+        if left.isalnum() and right.isalnum() and is_wide(left) != is_wide(right):
+            return math.floor(self.sizes[left_role] * 20 / 5) / 20
+        return 0.0

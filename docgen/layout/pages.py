@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from docgen.layout.linebreak import Line, Measure, balance_lines, break_lines
-from docgen.layout.metrics import measure_for
+from docgen.layout.linebreak import Line, Metrics, balance_lines, break_lines, text_width
+from docgen.layout.metrics import GridMetrics
 from docgen.model.blocks import (
     AnnexStart,
     AttachmentNote,
@@ -60,6 +60,7 @@ class Chunk:
     space_after: int = 0
     new_page: bool = False
     at_bottom: bool = False  # 版记: pushed down so its last line is the last row of the page
+    keep_next: bool = False  # a heading: never the last thing on a page (Word's "keep with next")
     rules: list[tuple[int, str]] = field(default_factory=list)  # (line index edge inside the chunk, rule key)
 
 
@@ -92,9 +93,9 @@ class PagedDocument:
 
 
 class _Composer:
-    def __init__(self, style: StyleProfile, measure: Measure) -> None:
+    def __init__(self, style: StyleProfile, metrics: Metrics) -> None:
         self.style = style
-        self.measure = measure
+        self.metrics = metrics
         self.width = style.type_width
 
     def chars(self, role: str, count: float) -> float:
@@ -104,7 +105,7 @@ class _Composer:
     def paragraph(self, runs: list[tuple[str, str]], role: str) -> list[TextLine]:
         r = self.style.role(role)
         left, right = self.chars(role, r.indent_left), self.chars(role, r.indent_right)
-        lines = break_lines(runs, self.width - left - right, self.measure, self.chars(role, r.first_indent))
+        lines = break_lines(runs, self.width - left - right, self.metrics, self.chars(role, r.first_indent))
         return [TextLine(role, line, r.align, left, right) for line in lines]
 
     def single(
@@ -113,29 +114,29 @@ class _Composer:
         r = self.style.role(role)
         left = self.chars(role, r.indent_left)
         right = self.chars(role, r.indent_right) if right is None else right
-        lines = break_lines([(text, role)], self.width - left - right, self.measure)
+        lines = break_lines([(text, role)], self.width - left - right, self.metrics)
         return [TextLine(role, line, align or r.align, left, right, r.lines, para=para) for line in lines]
 
     def balanced(self, text: str, role: str) -> list[TextLine]:
         r = self.style.role(role)
         out = []
-        for part in balance_lines(text, role, self.width, self.measure):
-            (line,) = break_lines([(part, role)], float("inf"), self.measure)
+        for part in balance_lines(text, role, self.width, self.metrics):
+            (line,) = break_lines([(part, role)], float("inf"), self.metrics)
             out.append(TextLine(role, line, r.align, rows=r.lines))
         return out
 
     def split(self, left_text: str, right_text: str, role: str, para: int = 0) -> TextLine:
         r = self.style.role(role)
-        (head,) = break_lines([(left_text, role)], float("inf"), self.measure)
-        (tail,) = break_lines([(right_text, role)], float("inf"), self.measure)
+        (head,) = break_lines([(left_text, role)], float("inf"), self.metrics)
+        (tail,) = break_lines([(right_text, role)], float("inf"), self.metrics)
         return TextLine(
             role, head, "left", self.chars(role, r.indent_left), self.chars(role, r.indent_right), r.lines, tail, para
         )
 
     def hanging(self, prefix: str, label: str, text: str, role: str, hang_from: float, para: int = 0) -> list[TextLine]:
         """Lines whose continuation aligns with the first character of ``text`` (附件说明, 抄送)."""
-        label_width = sum(self.measure(ch, role) for ch in label)
-        prefix_width = sum(self.measure(ch, role) for ch in prefix)
+        label_width = text_width(label, role, self.metrics)
+        prefix_width = text_width(prefix, role, self.metrics)
         left = hang_from + prefix_width + label_width
         if prefix:
             start = hang_from
@@ -143,7 +144,7 @@ class _Composer:
             start = left - label_width
         r = self.style.role(role)
         right = self.chars(role, r.indent_right)
-        lines = break_lines([(prefix + label + text, role)], self.width - left - right, self.measure, start - left)
+        lines = break_lines([(prefix + label + text, role)], self.width - left - right, self.metrics, start - left)
         return [TextLine(role, line, "left", left, right, para=para) for line in lines]
 
     def chunks(self, index: int, block: Block, previous: Block | None) -> list[Chunk]:
@@ -164,19 +165,25 @@ class _Composer:
                 rules=[(len(lines), "masthead")],
             )
         if isinstance(block, Title):
-            return Chunk(index, self.balanced(block.text, "title"), s("title").space_before, s("title").space_after)
+            return Chunk(
+                index,
+                self.balanced(block.text, "title"),
+                s("title").space_before,
+                s("title").space_after,
+                keep_next=True,
+            )
         if isinstance(block, Paragraph):
             return Chunk(index, self.paragraph([(run.text, run.role) for run in block.runs], "body"))
         if isinstance(block, Heading):
             role = f"heading-{block.level}"
-            return Chunk(index, self.paragraph([(block.full_text, role)], role))
+            return Chunk(index, self.paragraph([(block.full_text, role)], role), keep_next=True)
         if isinstance(block, AttachmentNote):
             role = "attachment-note"
             first_indent = self.chars(role, s(role).first_indent)
             lines: list[TextLine] = []
             for i, item in enumerate(block.items):
                 prefix = "附件：" if i == 0 else ""
-                hang_from = first_indent + (0 if i == 0 else sum(self.measure(ch, role) for ch in "附件："))
+                hang_from = first_indent + (0 if i == 0 else text_width("附件：", role, self.metrics))
                 lines += self.hanging(prefix, item.label, item.title, role, hang_from, para=i)
             return Chunk(index, lines, s(role).space_before, s(role).space_after)
         if isinstance(block, AnnexStart):
@@ -200,7 +207,7 @@ class _Composer:
             else:
                 lines = self.single(block.unit, "speech-title")
             space = 0 if isinstance(previous, AnnexStart) else s("speech-title").space_before
-            return Chunk(index, lines, space, s("speech-unit").space_after)
+            return Chunk(index, lines, space, s("speech-unit").space_after, keep_next=True)
         if isinstance(block, Signature):
             name_right, date_right = self.signature_indents(block)
             lines = self.single(block.issuer, "signature", right=name_right)
@@ -226,17 +233,32 @@ class _Composer:
         itself at least 二字 from the right edge (the issuer moves left when the date is longer)."""
         role = "signature"
         two = self.chars(role, self.style.role(role).indent_right)
-        name = sum(self.measure(ch, role) for ch in block.issuer)
-        date = sum(self.measure(ch, role) for ch in block.date)
+        name = text_width(block.issuer, role, self.metrics)
+        date = text_width(block.date, role, self.metrics)
         shift = self.chars(role, 2)
         name_right = max(two, two + date + shift - name)
         date_right = name_right + name - shift - date
         return name_right, date_right
 
 
-def layout_document(model: DocModel, style: StyleProfile, measure: Measure | None = None) -> PagedDocument:
+def _kept_rows(chunks: list[Chunk], start: int) -> int:
+    """Rows that must share a page with chunks[start]: it, the headings kept with it, and the first line after."""
+    rows = 0
+    for position in range(start, len(chunks)):
+        chunk = chunks[position]
+        if position > start:
+            if chunk.new_page:
+                return rows
+            rows += chunk.space_before
+        if not chunk.keep_next:
+            return rows + (chunk.lines[0].rows if chunk.lines else 0)
+        rows += sum(line.rows for line in chunk.lines) + chunk.space_after
+    return rows
+
+
+def layout_document(model: DocModel, style: StyleProfile, metrics: Metrics | None = None) -> PagedDocument:
     """Place every line of the model on pages of ``style.lines_per_page`` rows."""
-    composer = _Composer(style, measure or measure_for(style))
+    composer = _Composer(style, metrics or GridMetrics(style))
     rows = style.lines_per_page
     pages = [Page(1)]
     doc = PagedDocument(pages)
@@ -247,7 +269,7 @@ def layout_document(model: DocModel, style: StyleProfile, measure: Measure | Non
     for index, block in enumerate(model.blocks):
         chunks += composer.chunks(index, block, previous)
         previous = block
-    for chunk in chunks:
+    for position, chunk in enumerate(chunks):
         index = chunk.block
         need = sum(line.rows for line in chunk.lines)
         page = pages[-1]
@@ -259,6 +281,10 @@ def layout_document(model: DocModel, style: StyleProfile, measure: Measure | Non
         # Word and LibreOffice drop space before at the top of a page that text flowed onto, and keep it at the
         # start of the document and after an explicit page break.
         space = 0 if row == 0 and flowed_over else chunk.space_before
+        if chunk.keep_next and row > 0 and row + space + _kept_rows(chunks, position) > rows:
+            page = Page(page.number + 1)
+            pages.append(page)
+            row, space, flowed_over = 0, 0, True
         if chunk.at_bottom:
             if row + space + need > rows:
                 page = Page(page.number + 1)

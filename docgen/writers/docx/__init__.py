@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 from docx.text.paragraph import Paragraph as WordParagraph
 
+from docgen.layout.chars import is_wide
 from docgen.layout.pages import PagedDocument, TextLine
 from docgen.model.blocks import (
     AnnexStart,
@@ -131,11 +132,20 @@ class _DocxBuilder:
         self.run(paragraph, after)
 
     # -- runs and paragraphs -------------------------------------------------------------------------------
-    def run(self, paragraph: WordParagraph, text: str, role: str = "body") -> None:
-        if not text:
-            return
-        run = paragraph.add_run(text, CHARACTER_STYLE.get(role))
-        oxml.east_asian_hint(run._r)
+    def run(self, paragraph: WordParagraph, text: str, role: str | None = None) -> None:
+        """Append text in the paragraph's style, or in a run-in heading's character style (``role``)."""
+        for piece, pinned in _split_ambiguous(text):
+            if not piece:
+                continue
+            run = paragraph.add_run(piece, CHARACTER_STYLE.get(role or ""))
+            oxml.east_asian_hint(run._r)
+            if pinned:
+                face = self.style.face(role if role in CHARACTER_STYLE else self.role_of(paragraph)).name
+                oxml.set_fonts(run._r.get_or_add_rPr(), latin=face, east_asian=face)
+
+    def role_of(self, paragraph: WordParagraph) -> str:
+        name = paragraph.style.name
+        return next(role for role, style in PARAGRAPH_STYLE.items() if style == name)
 
     def paragraph(self, role: str, text: str = "") -> WordParagraph:
         paragraph = self.document.add_paragraph(style=self.document.styles[PARAGRAPH_STYLE[role]])
@@ -283,6 +293,28 @@ class _DocxBuilder:
         buffer = io.BytesIO()
         self.document.save(buffer)
         return _normalize_zip(buffer.getvalue())
+
+
+#: Punctuation that Unicode leaves to context (General Punctuation): LibreOffice sets it in the script, and so the
+#: font, of the character before it; after a digit or a Latin letter that is the Latin font, at Latin width.
+_AMBIGUOUS = frozenset("“”‘’—…·")
+
+
+def _split_ambiguous(text: str) -> list[tuple[str, bool]]:
+    """Split off the ambiguous marks that follow a half-width character; those runs get the Chinese face in every
+    font slot, so they are full-width in LibreOffice as in Word (which follows w:hint)."""
+    pieces: list[tuple[str, bool]] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in _AMBIGUOUS and i > 0 and not is_wide(text[i - 1]):
+            pieces.append((text[start:i], False))
+            end = i
+            while end < len(text) and text[end] in _AMBIGUOUS:
+                end += 1
+            pieces.append((text[i:end], True))
+            start = end
+    pieces.append((text[start:], False))
+    return [(piece, pinned) for piece, pinned in pieces if piece]
 
 
 def _normalize_zip(data: bytes) -> bytes:

@@ -91,12 +91,12 @@ def set_chinese_typography(ppr: etree._Element) -> None:
     overflowPunct on: this is Word's own default (允许标点溢出边界). LibreOffice reads this switch inverted
     (writerfilter DomainMapper: hanging = value == 0), so the value 1 is the one that makes LibreOffice push a
     character down instead of hanging punctuation into the margin, as docgen's PDF does.
+    autoSpaceDE/DN (space between Chinese and Latin/digits) stay at Word's default, on: LibreOffice adds that
+    space whatever the file says, and docgen's layout counts it too.
     """
     ppr_child(ppr, "widowControl", val=0)
     ppr_child(ppr, "kinsoku", val=1)
     ppr_child(ppr, "overflowPunct", val=1)
-    ppr_child(ppr, "autoSpaceDE", val=0)
-    ppr_child(ppr, "autoSpaceDN", val=0)
 
 
 def set_border(ppr: etree._Element, side: str, width_pt: float, color: str) -> None:

@@ -1,0 +1,67 @@
+"""Shared fixtures: built documents (once per session) and their LibreOffice rendering."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import docgen
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_SPEC = ROOT / "specs" / "jinan-2023-party-building.yaml"
+FULL_SPEC = ROOT / "tests" / "specs" / "full-features.yaml"
+FONTCONFIG = ROOT / "tests" / "fontconfig" / "fonts.conf"
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_with_libreoffice(docx: Path, out_dir: Path) -> Path:
+    """DOCX → PDF with LibreOffice, its own profile, and the test fontconfig (公文 font names → free faces)."""
+    exe = soffice()
+    if exe is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    profile = out_dir / "lo-profile"
+    env = dict(os.environ, FONTCONFIG_FILE=str(FONTCONFIG))
+    subprocess.run(
+        [exe, "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf", "--outdir",
+         str(out_dir), str(docx)],
+        check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=240,
+    )
+    pdf = out_dir / (docx.stem + ".pdf")
+    assert pdf.is_file(), f"LibreOffice wrote no PDF for {docx}"
+    return pdf
+
+
+@pytest.fixture(scope="session")
+def seed_document() -> docgen.Document:
+    return docgen.render(SEED_SPEC)
+
+
+@pytest.fixture(scope="session")
+def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("seed")
+    (path,) = docgen.build(SEED_SPEC, out_dir=out, formats=["docx"])
+    return path
+
+
+@pytest.fixture(scope="session")
+def full_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("full")
+    (path,) = docgen.build(FULL_SPEC, out_dir=out, formats=["docx"])
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_lo_pdf(seed_docx: Path) -> Path:
+    return convert_with_libreoffice(seed_docx, seed_docx.parent)
+
+
+@pytest.fixture(scope="session")
+def full_lo_pdf(full_docx: Path) -> Path:
+    return convert_with_libreoffice(full_docx, full_docx.parent)

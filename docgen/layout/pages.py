@@ -48,6 +48,7 @@ class RuleMark:
 
     edge: float
     key: str
+    block: int
 
 
 @dataclass
@@ -90,6 +91,9 @@ class PagedDocument:
 
     def lines_of(self, block: int) -> list[TextLine]:
         return [p.text for page in self.pages for p in page.lines if p.block == block]
+
+    def rules_of(self, block: int) -> list[RuleMark]:
+        return [rule for page in self.pages for rule in page.rules if rule.block == block]
 
 
 class _Composer:
@@ -306,7 +310,7 @@ def layout_document(model: DocModel, style: StyleProfile, metrics: Metrics | Non
             row += line.rows
             edges[i + 1] = row
         for at, key in chunk.rules:
-            page.rules.append(RuleMark(float(edges.get(at, first_row)), key))
+            page.rules.append(RuleMark(float(edges.get(at, first_row)), key, index))
         row = min(row + chunk.space_after, rows)
         if row >= rows:
             pages.append(Page(page.number + 1))

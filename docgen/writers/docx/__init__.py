@@ -43,6 +43,8 @@ from docgen.writers.docx.styles import CHARACTER_STYLE, PARAGRAPH_STYLE, install
 
 __all__ = ["render_docx"]
 
+RULE_NAMES = {"masthead": "版头分隔线", "distribution-thick": "版记分隔线", "distribution-thin": "版记分隔线"}
+
 #: Where LibreOffice and Word put the baseline of an exact-height line, as a share of the line height above its
 #: bottom edge (measured in LibreOffice 7.4 for a 14 pt line: 2.78 pt).
 _BASELINE_FROM_BOTTOM = 0.2
@@ -65,6 +67,7 @@ class _DocxBuilder:
         self.style = style
         self.pitch = line_pitch_twips(style)
         self.document: WordDocument = docx.Document()
+        self.shape_id = 0
 
     # -- package and section -------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -152,23 +155,9 @@ class _DocxBuilder:
         self.run(paragraph, text)
         return paragraph
 
-    def spacing(
-        self,
-        paragraph: WordParagraph,
-        *,
-        before_rows: int | None = None,
-        line_twips: int | None = None,
-        before_twips: int | None = None,
-    ) -> None:
-        ppr = paragraph._p.get_or_add_pPr()
-        spacing = oxml.ppr_child(ppr, "spacing")
-        if before_rows is not None:
-            spacing.set(qn("w:before"), str(before_rows * self.pitch))
-        if before_twips is not None:
-            spacing.set(qn("w:before"), str(max(0, before_twips)))
-        if line_twips is not None:
-            spacing.set(qn("w:line"), str(line_twips))
-            spacing.set(qn("w:lineRule"), "exact")
+    def spacing(self, paragraph: WordParagraph, *, before_rows: int) -> None:
+        spacing = oxml.ppr_child(paragraph._p.get_or_add_pPr(), "spacing")
+        spacing.set(qn("w:before"), str(before_rows * self.pitch))
 
     def indent(self, paragraph: WordParagraph, line: TextLine, *, hanging: bool = False) -> None:
         ppr = paragraph._p.get_or_add_pPr()
@@ -192,18 +181,23 @@ class _DocxBuilder:
         if line.tail is not None:
             self.run(paragraph, "\t" + line.tail.text)
 
-    def rule_compensation(self, paragraph: WordParagraph, *widths: float) -> None:
-        """A paragraph border pushes every later line down by its width; on a one-line paragraph, take that
-        width back from the line height (snapToGrid off, or the grid would round it up again)."""
-        taken = sum(twips(w) for w in widths)
-        ppr = paragraph._p.get_or_add_pPr()
-        oxml.ppr_child(ppr, "snapToGrid", val=0)
-        self.spacing(paragraph, line_twips=self.pitch - taken)
-
-    def rule(self, paragraph: WordParagraph, side: str, key: str) -> float:
-        rule = self.style.rules[key]
-        oxml.set_border(paragraph._p.get_or_add_pPr(), side, rule.width, rule.color)
-        return round(rule.width * 8) / 8
+    def rules(self, paragraph: WordParagraph, block: int) -> None:
+        """The layout's rules of this block, drawn across the type area at their grid edges; the 版记's last rule
+        lies on the 版心's bottom edge (§7.4.1)."""
+        for mark in self.paged.rules_of(block):
+            rule = self.style.rules[mark.key]
+            at_bottom = mark.edge >= self.style.lines_per_page
+            top = self.style.type_height if at_bottom else mark.edge * self.pitch / 20
+            self.shape_id += 1
+            oxml.anchored_rule(
+                paragraph._p,
+                top=top,
+                width=self.style.type_width,
+                thickness=rule.width,
+                color=rule.color,
+                shape_id=self.shape_id,
+                name=f"{RULE_NAMES[mark.key]} {self.shape_id}",
+            )
 
     # -- blocks --------------------------------------------------------------------------------------------
     def block(self, index: int, block: Block) -> None:
@@ -215,7 +209,7 @@ class _DocxBuilder:
             issuer_line = next(line for line in lines if line.role == "masthead-issuer")
             issuer = self.paragraph("masthead-issuer")
             self.tab_line(issuer, issuer_line)
-            self.rule_compensation(issuer, self.rule(issuer, "bottom", "masthead"))
+            self.rules(issuer, index)
         elif isinstance(block, (Title, AnnexStart)):
             if isinstance(block, AnnexStart):
                 self.paragraph("annex-label", block.label)
@@ -276,15 +270,8 @@ class _DocxBuilder:
             printed = self.paragraph("distribution")
             self.tab_line(printed, printed_line)
             paragraphs.append(printed)
-        first, last = paragraphs[0], paragraphs[-1]
-        top = self.rule(first, "top", "distribution-thick")
-        # The first rule's width comes out of the blank rows above the 版记, so the 版记 ends on the last row.
-        self.spacing(first, before_twips=space_rows * self.pitch - twips(top))
-        widths = []
-        if len(paragraphs) == 2:
-            widths.append(self.rule(last, "top", "distribution-thin"))
-        widths.append(self.rule(last, "bottom", "distribution-thick"))
-        self.rule_compensation(last, *widths)
+        self.spacing(paragraphs[0], before_rows=space_rows)
+        self.rules(paragraphs[0], index)
 
     def build(self) -> bytes:
         self.setup()

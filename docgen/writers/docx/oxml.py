@@ -99,15 +99,58 @@ def set_chinese_typography(ppr: etree._Element) -> None:
     ppr_child(ppr, "overflowPunct", val=1)
 
 
-def set_border(ppr: etree._Element, side: str, width_pt: float, color: str) -> None:
-    """A single rule on one side of a paragraph; w:sz counts eighths of a point."""
-    borders = ppr_child(ppr, "pBdr")
-    order = ["top", "left", "bottom", "right", "between", "bar"]
-    edge = _child(borders, side, order)
-    edge.set(qn("w:val"), "single")
-    edge.set(qn("w:sz"), str(max(2, round(width_pt * 8))))
-    edge.set(qn("w:space"), "0")
-    edge.set(qn("w:color"), color)
+_EMU_PER_POINT = 12700
+
+
+def anchored_rule(
+    paragraph_element: etree._Element,
+    *,
+    top: float,
+    width: float,
+    thickness: float,
+    color: str,
+    shape_id: int,
+    name: str,
+) -> None:
+    """A straight line ``width`` points long, ``top`` points below the top of the type area, anchored to this
+    paragraph without taking any room in the text (wrapNone): rules stay the full width of the type area whatever
+    the paragraph's indents, and never push the lines below them off the grid."""
+    emu = lambda points: str(round(points * _EMU_PER_POINT))  # noqa: E731
+    run = OxmlElement("w:r")
+    drawing = OxmlElement("w:drawing")
+    run.append(drawing)
+    xml = f"""
+<wp:anchor xmlns:wp="{_WP}" xmlns:a="{_A}" xmlns:wps="{_WPS}" distT="0" distB="0" distL="0" distR="0"
+    simplePos="0" relativeHeight="{shape_id}" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">
+  <wp:simplePos x="0" y="0"/>
+  <wp:positionH relativeFrom="margin"><wp:posOffset>0</wp:posOffset></wp:positionH>
+  <wp:positionV relativeFrom="margin"><wp:posOffset>{emu(top)}</wp:posOffset></wp:positionV>
+  <wp:extent cx="{emu(width)}" cy="0"/>
+  <wp:effectExtent l="0" t="0" r="0" b="0"/>
+  <wp:wrapNone/>
+  <wp:docPr id="{shape_id}" name="{name}"/>
+  <wp:cNvGraphicFramePr/>
+  <a:graphic>
+    <a:graphicData uri="{_WPS}">
+      <wps:wsp>
+        <wps:cNvCnPr/>
+        <wps:spPr>
+          <a:xfrm><a:off x="0" y="0"/><a:ext cx="{emu(width)}" cy="0"/></a:xfrm>
+          <a:prstGeom prst="line"><a:avLst/></a:prstGeom>
+          <a:ln w="{emu(thickness)}"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></a:ln>
+        </wps:spPr>
+        <wps:bodyPr/>
+      </wps:wsp>
+    </a:graphicData>
+  </a:graphic>
+</wp:anchor>"""
+    drawing.append(etree.fromstring(xml))
+    paragraph_element.append(run)
+
+
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 
 
 def set_doc_grid(sect_pr: etree._Element, line_pitch: int) -> None:

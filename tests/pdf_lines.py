@@ -1,0 +1,79 @@
+"""Lines of text as a reader sees them on PDF pages, measured with pdfplumber (not with docgen's own layout)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+
+MM = 72 / 25.4
+TYPE_LEFT, TYPE_RIGHT = 28 * MM, (28 + 156) * MM
+TYPE_TOP, TYPE_BOTTOM = 37 * MM, (37 + 225) * MM
+PITCH = 225 * MM / 22  # 28.99 pt; Word and LibreOffice use 579 twips = 28.95 pt
+# Chinese line-breaking rules (W3C clreq "basic"), written out here independently of docgen's own tables.
+NO_START = set("，。、；：？！”’）》」』】〕…—·")
+NO_END = set("“‘（《「『【〔")
+
+
+@dataclass
+class TextLine:
+    page: int
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    fonts: set[str]
+    text: str
+
+    @property
+    def wide_only(self) -> bool:
+        return all(ord(ch) >= 0x2000 for ch in self.text)
+
+
+@dataclass
+class Page:
+    number: int
+    lines: list[TextLine]  # inside the type area, top to bottom
+    footer: list[TextLine]  # below it (page numbers)
+    rules: list[dict]  # type: ignore[type-arg]
+    chars: list[dict]  # type: ignore[type-arg]
+
+
+def read_pages(pdf_path: Path) -> list[Page]:
+    pages = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            chars = [c for c in page.chars if c["text"].strip()]
+            rows: dict[int, list[dict]] = defaultdict(list)  # type: ignore[type-arg]
+            for c in chars:
+                rows[round(c["bottom"] * 2)].append(c)
+            merged: list[list[dict]] = []  # type: ignore[type-arg]
+            for key in sorted(rows):
+                if merged and abs(merged[-1][0]["bottom"] - rows[key][0]["bottom"]) < 1.5:
+                    merged[-1].extend(rows[key])
+                else:
+                    merged.append(list(rows[key]))
+            lines = []
+            for group in merged:
+                group.sort(key=lambda c: c["x0"])
+                lines.append(
+                    TextLine(
+                        number,
+                        max(c["bottom"] for c in group),
+                        group[0]["x0"],
+                        group[-1]["x1"],
+                        max(round(c["size"], 1) for c in group),
+                        {c["fontname"].split("+")[-1] for c in group},
+                        "".join(c["text"] for c in group),
+                    )
+                )
+            body = [line for line in lines if line.bottom <= TYPE_BOTTOM + 3]
+            footer = [line for line in lines if line.bottom > TYPE_BOTTOM + 3]
+            pages.append(Page(number, body, footer, list(page.lines) + list(page.rects), chars))
+    return pages
+
+
+def row_of(line: TextLine, first_bottom: float, pitch: float) -> float:
+    return (line.bottom - first_bottom) / pitch

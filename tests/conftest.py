@@ -29,9 +29,21 @@ def convert_with_libreoffice(docx: Path, out_dir: Path) -> Path:
     profile = out_dir / "lo-profile"
     env = dict(os.environ, FONTCONFIG_FILE=str(FONTCONFIG))
     subprocess.run(
-        [exe, "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf", "--outdir",
-         str(out_dir), str(docx)],
-        check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=240,
+        [
+            exe,
+            "--headless",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(docx),
+        ],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=240,
     )
     pdf = out_dir / (docx.stem + ".pdf")
     assert pdf.is_file(), f"LibreOffice wrote no PDF for {docx}"

@@ -104,8 +104,12 @@ def test_title_is_2hao_xiaobiaosong_centred(seed: DocxXml, full: DocxXml) -> Non
 
 
 def test_heading_levels_use_hei_kai_fang(full: DocxXml) -> None:
-    expected = {"一级标题": (HEI, "一、"), "二级标题": (KAI, "（一）"), "三级标题": (FANGSONG, "1."),
-                "四级标题": (FANGSONG, "（1）")}
+    expected = {
+        "一级标题": (HEI, "一、"),
+        "二级标题": (KAI, "（一）"),
+        "三级标题": (FANGSONG, "1."),
+        "四级标题": (FANGSONG, "（1）"),
+    }
     for style, (font, label) in expected.items():
         paragraphs = by_style(full, style)
         assert paragraphs, style
@@ -270,12 +274,14 @@ def rules_in(para) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
         assert position.get("relativeFrom") == "margin"
         assert anchor.find(f"{wp}wrapNone") is not None
         line = next(anchor.iter(f"{a}ln"))
-        out.append({
-            "top": int(position.find(f"{wp}posOffset").text) / 12700,
-            "width": int(anchor.find(f"{wp}extent").get("cx")) / 12700,
-            "thickness": int(line.get("w")) / 12700,
-            "color": next(line.iter(f"{a}srgbClr")).get("val"),
-        })
+        out.append(
+            {
+                "top": int(position.find(f"{wp}posOffset").text) / 12700,
+                "width": int(anchor.find(f"{wp}extent").get("cx")) / 12700,
+                "thickness": int(line.get("w")) / 12700,
+                "color": next(line.iter(f"{a}srgbClr")).get("val"),
+            }
+        )
     return sorted(out, key=lambda r: r["top"])
 
 
@@ -287,7 +293,17 @@ def test_no_text_boxes_or_frames(seed: DocxXml) -> None:
 
 def test_styles_are_in_the_gallery_for_clerks(seed: DocxXml) -> None:
     names = {seed.style_name(i) for i in seed.style_elements}
-    assert {"Normal", "公文标题", "一级标题", "二级标题", "三级标题", "四级标题", "附件说明", "附件标识", "版记"} <= names
+    assert {
+        "Normal",
+        "公文标题",
+        "一级标题",
+        "二级标题",
+        "三级标题",
+        "四级标题",
+        "附件说明",
+        "附件标识",
+        "版记",
+    } <= names
     assert "Heading 1" not in names  # the template's theme-font styles are gone
     heading = seed.style_elements["GwHeading1"]
     assert attr(heading.find("w:pPr/w:outlineLvl", NS), "val") == "0"

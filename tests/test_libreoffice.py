@@ -3,6 +3,7 @@ the type area, page numbers, masthead, attachments and 版记 where GB/T 9704 pu
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,7 @@ def capacity(line: TextLine) -> int:
 def test_full_lines_of_chinese_hold_28_characters(seed_pages: list[Page]) -> None:
     lines = body_lines(seed_pages)
     checked = exact = 0
-    for line, following in zip(lines, lines[1:], strict=False):
+    for line, following in itertools.pairwise(lines):
         if not line.wide_only or line.x1 < TYPE_RIGHT - 2 or following.page != line.page:
             continue
         checked += 1

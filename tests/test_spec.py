@@ -80,7 +80,11 @@ def test_body_headings_are_numbered_by_level(tmp_path: Path) -> None:
     )
     headings = [b for b in load_spec(write(tmp_path, text)).body if isinstance(b, BodyHeading)]
     assert [(h.text, h.level, h.number) for h in headings] == [
-        ("甲", 1, 1), ("乙", 2, 1), ("丙", 2, 2), ("丁", 1, 2), ("戊", 2, 1),
+        ("甲", 1, 1),
+        ("乙", 2, 1),
+        ("丙", 2, 2),
+        ("丁", 1, 2),
+        ("戊", 2, 1),
     ]
 
 

@@ -15,8 +15,6 @@ from dataclasses import dataclass, replace
 from itertools import combinations, pairwise
 from typing import Protocol
 
-import rjieba
-
 from docgen.layout.chars import NO_LINE_END, NO_LINE_START, is_word_char
 
 EPSILON = 0.01  # points: rounding slack when a line is filled exactly
@@ -135,6 +133,8 @@ def break_lines(
 
 def _word_bounds(text: str) -> set[int]:
     """Positions between two words (jieba segmentation): a title may break there without splitting a word."""
+    import rjieba  # loading its dictionary takes 0.2 s: only titles that wrap pay for it
+
     bounds, position = set(), 0
     for word in rjieba.cut(text):
         position += len(word)

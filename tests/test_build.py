@@ -1,0 +1,148 @@
+"""Building files: names, the Python API in memory, atomic output, template errors pointing at template lines, and the
+seed spec holding the whole seed text."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import docgen
+from docgen.spec import load_spec
+
+from .conftest import ROOT, SEED_SPEC
+
+
+def test_build_writes_docx_next_to_the_spec_or_into_out_dir(tmp_path: Path) -> None:
+    spec = tmp_path / "会议.yaml"
+    spec.write_text("title: 标题\nbody:\n  - 正文第一段。\n", encoding="utf-8")
+    assert docgen.build(spec) == [tmp_path / "会议.docx"]
+    assert (tmp_path / "会议.docx").read_bytes()[:2] == b"PK"
+    out = tmp_path / "out" / "deeper"
+    assert docgen.build(spec, out_dir=out, formats=["docx"]) == [out / "会议.docx"]
+
+
+def test_render_in_memory_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    document = docgen.render({"title": "标题", "body": ["正文。"], "signature": {"issuer": "某单位"}})
+    data = document.to_docx()
+    assert data[:2] == b"PK" and len(data) > 5000
+    assert list(tmp_path.iterdir()) == []
+    assert document.page_count == 1
+
+
+def test_failed_build_leaves_no_output_and_no_temp_file(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("title: 标题\nbody:\n  - 正文\nsignature:\n  date: 2023-02-30\n", encoding="utf-8")
+    with pytest.raises(docgen.SpecError):
+        docgen.build(spec, out_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_write_failure_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "spec.yaml").write_text("title: 标题\nbody: [正文]\n", encoding="utf-8")
+    (tmp_path / "spec.docx").write_bytes(b"old")
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(docgen.OutputError) as info:
+        docgen.build(tmp_path / "spec.yaml")
+    assert "写入失败" in info.value.message
+    assert (tmp_path / "spec.docx").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.docx", "spec.yaml"]
+
+
+def test_unknown_format_is_a_user_error() -> None:
+    with pytest.raises(docgen.DocgenError):
+        docgen.build(SEED_SPEC, formats=["odt"])
+
+
+def test_seed_spec_holds_the_whole_seed() -> None:
+    tool = ROOT.parent / "shared" / "tools" / "seed_fidelity.py"
+    if not tool.is_file():
+        pytest.skip("../shared/tools/seed_fidelity.py is not beside this checkout")
+    result = subprocess.run([sys.executable, str(tool), str(SEED_SPEC)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+    assert "0 differences" in result.stdout
+
+
+def test_seed_spec_structure() -> None:
+    spec = load_spec(SEED_SPEC)
+    assert len(spec.body) == 4
+    (annex,) = spec.attachments
+    assert annex.title == "典型发言摘登"
+    assert [s.unit for s in annex.speeches] == ["槐荫区", "天桥区", "长清区", "莱芜区", "钢城区", "商河县"]
+    assert [len(s.sections) for s in annex.speeches] == [3, 3, 3, 4, 3, 3]
+    assert annex.speeches[0].sections[0].heading == "聚焦强化党建引领，搭建区域赋能平台"
+    text = "".join(str(p) for p in spec.body) + "".join(
+        p for s in annex.speeches for p in (*s.lead, *(x for sec in s.sections for x in (sec.heading, *sec.paragraphs)))
+    )
+    for damage in ("M6米乐", "E星新闻", ",", ";", "(", ")", "习新时代", "习指出", "优秀员"):
+        assert damage not in text
+    assert "习近平新时代中国特色社会主义思想" in text and "习近平总书记指出" in text and "优秀共产党员" in text
+
+
+# -- templates -------------------------------------------------------------------------------------------------------
+
+
+def custom_templates(tmp_path: Path, document: str) -> Path:
+    folder = tmp_path / "templates" / "meeting-summary"
+    folder.mkdir(parents=True)
+    (folder / "document.xml").write_text(document, encoding="utf-8")
+    return tmp_path / "templates"
+
+
+SIMPLE = "title: 标题\nbody: [正文]\n"
+
+
+def test_template_unknown_block_points_at_the_template_line(tmp_path: Path) -> None:
+    templates = custom_templates(
+        tmp_path, '{% extends "base.xml" %}\n{% block title %}\n<titel>{{ spec.title }}</titel>\n{% endblock %}\n'
+    )
+    with pytest.raises(docgen.TemplateError) as info:
+        docgen.render(SIMPLE, templates=templates)
+    err = info.value
+    assert "titel" in err.message
+    assert err.file.endswith("document.xml") and err.line == 3
+    assert "title" in err.hint
+
+
+def test_template_undefined_variable(tmp_path: Path) -> None:
+    templates = custom_templates(
+        tmp_path, '{% extends "base.xml" %}\n{% block title %}\n<title>{{ spec.titel }}</title>\n{% endblock %}\n'
+    )
+    with pytest.raises(docgen.TemplateError) as info:
+        docgen.render(SIMPLE, templates=templates)
+    assert "titel" in info.value.message and info.value.line == 3
+
+
+def test_template_syntax_error(tmp_path: Path) -> None:
+    templates = custom_templates(
+        tmp_path, '{% extends "base.xml" %}\n{% block title %}\n<title>{{ spec.title }</title>\n'
+    )
+    with pytest.raises(docgen.TemplateError) as info:
+        docgen.render(SIMPLE, templates=templates)
+    assert info.value.line is not None and "语法" in info.value.message
+
+
+def test_template_cannot_reach_python_internals(tmp_path: Path) -> None:
+    templates = custom_templates(
+        tmp_path,
+        '{% extends "base.xml" %}\n{% block title %}\n<title>{{ "".__class__.__mro__[1].__subclasses__() }}</title>\n'
+        "{% endblock %}\n",
+    )
+    with pytest.raises(docgen.TemplateError) as info:
+        docgen.render(SIMPLE, templates=templates)
+    assert "不允许" in info.value.message and info.value.line == 3
+
+
+def test_unknown_kind_lists_the_available_ones() -> None:
+    with pytest.raises(docgen.TemplateError) as info:
+        docgen.render("kind: notice\ntitle: 标题\nbody: [正文]\n")
+    assert "meeting-summary" in info.value.hint
+    assert info.value.key_path == "kind"

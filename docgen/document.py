@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import DocgenError, SourceRef
+from docgen.fonts import ResolvedFace, resolve_fonts
 from docgen.layout.pages import PagedDocument, layout_document
 from docgen.model.blocks import DocModel
 from docgen.output import write_atomic
@@ -20,17 +21,19 @@ from docgen.spec import Spec, load_spec
 from docgen.style import StyleProfile, load_profile
 from docgen.template import render_model
 
-FORMATS = ("docx",)
+FORMATS = ("docx", "pdf")
 
 
 @dataclass
 class Document:
-    """A rendered document: its block model and the style it is laid out in. ``to_docx()`` gives the file's bytes."""
+    """A rendered document: its block model and the style it is laid out in. ``to_docx()`` and ``to_pdf()`` give
+    the files' bytes."""
 
     model: DocModel
     style: StyleProfile
     name: str = "document"
     _layout: PagedDocument | None = field(default=None, repr=False)
+    _fonts: dict[str, ResolvedFace] | None = field(default=None, repr=False)
 
     @property
     def layout(self) -> PagedDocument:
@@ -48,9 +51,23 @@ class Document:
 
         return render_docx(self.model, self.layout, self.style)
 
+    @property
+    def fonts(self) -> dict[str, ResolvedFace]:
+        """The font file serving each face on this machine (resolved once)."""
+        if self._fonts is None:
+            self._fonts = resolve_fonts(self.style)
+        return self._fonts
+
+    def to_pdf(self) -> bytes:
+        from docgen.writers.pdf import render_pdf
+
+        return render_pdf(self.layout, self.style, self.fonts, self.model.title)
+
     def to_bytes(self, fmt: str) -> bytes:
         if fmt == "docx":
             return self.to_docx()
+        if fmt == "pdf":
+            return self.to_pdf()
         raise DocgenError(f"不支持的输出格式“{fmt}”", hint=f"可用的格式：{'、'.join(FORMATS)}")
 
 

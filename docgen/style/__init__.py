@@ -32,15 +32,24 @@ ROLE_KEYS = (
     "lines",
 )
 _HEX = re.compile(r"^#?([0-9A-Fa-f]{6})$")
+FONT_KEYS = ("names", "file", "files", "substitutes", "default", "embolden")
+DEFAULT_FACES = ("serif", "sans", "times")
 
 
 @dataclass(frozen=True)
 class FontFace:
-    """A face by job (fangsong, heiti …): the family names a DOCX asks for, and an optional font file for the PDF."""
+    """A face by job (fangsong, heiti …). ``names`` are the official family names (the first goes into the DOCX),
+    ``files`` their usual file names; ``substitutes`` free families used when the official face is missing;
+    ``default`` the face docgen installs with (serif, sans or times); ``file`` pins a font file for the PDF;
+    ``embolden`` thickens a stand-in (in em) where the official face is bold by design (小标宋)."""
 
     key: str
     names: tuple[str, ...]
     file: str | None = None
+    files: tuple[str, ...] = ()
+    substitutes: tuple[str, ...] = ()
+    default: str = "serif"
+    embolden: float = 0.0
 
     @property
     def name(self) -> str:
@@ -153,6 +162,12 @@ def _font_size(value: Any) -> float:
     if not 4 <= size <= 200:
         raise ValueError(f"字号“{value}”超出合理范围（4pt 到 200pt）")
     return size
+
+
+def _embolden(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 0.1:
+        raise ValueError(f"“{value}”应是 0 到 0.1 之间的数（笔画加粗，单位为字宽）")
+    return float(value)
 
 
 def _align(value: Any) -> str:
@@ -277,12 +292,19 @@ def _check(r: _Reader, data: dict[str, Any]) -> None:
     for key, raw in r.mapping(("colors",), data.get("colors", {}), None).items():
         r.value(("colors", key), raw, _hex_color)
     for key, raw in r.mapping(("fonts",), data.get("fonts", {}), None).items():
-        face = r.mapping(("fonts", key), raw, ("names", "file"))
-        names = face.get("names")
-        if names is not None and (
-            not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names)
-        ):
-            raise r.error(("fonts", key, "names"), "names 应是字体名列表，如 [仿宋_GB2312, 仿宋]")
+        face = r.mapping(("fonts", key), raw, FONT_KEYS)
+        for list_key in ("names", "files", "substitutes"):
+            names = face.get(list_key)
+            if names is not None and (
+                not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names)
+            ):
+                raise r.error(("fonts", key, list_key), f"{list_key} 应是名称列表，如 [仿宋_GB2312, 仿宋]")
+        if "default" in face and face["default"] not in DEFAULT_FACES:
+            raise r.error(("fonts", key, "default"), f"default 只能是 {'、'.join(DEFAULT_FACES)}")
+        if "embolden" in face:
+            r.value(("fonts", key, "embolden"), face["embolden"], _embolden)
+        if face.get("file") is not None and not isinstance(face["file"], str):
+            raise r.error(("fonts", key, "file"), "file 应是字体文件的路径")
     for key, raw in r.mapping(("roles",), data.get("roles", {}), None).items():
         r.mapping(("roles", key), raw, ROLE_KEYS)
     for key, raw in r.mapping(("rules",), data.get("rules", {}), None).items():
@@ -300,7 +322,15 @@ def _resolve(r: _Reader, data: dict[str, Any], source: str) -> StyleProfile:
         return r.value(path, value, _hex_color)
 
     fonts = {
-        key: FontFace(key, tuple(face.get("names") or (key,)), face.get("file"))
+        key: FontFace(
+            key,
+            tuple(face.get("names") or (key,)),
+            face.get("file"),
+            tuple(face.get("files") or ()),
+            tuple(face.get("substitutes") or ()),
+            face.get("default", "serif"),
+            _embolden(face.get("embolden", 0)),
+        )
         for key, face in data.get("fonts", {}).items()
     }
     if "latin" not in fonts:

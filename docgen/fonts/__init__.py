@@ -1,0 +1,98 @@
+"""Which font file serves each face (仿宋, 小标宋, 黑体, 楷体, 宋体, Latin) on this machine.
+
+Order, per face: a file named in the style profile (``file:``) or in ``DOCGEN_FONT_<FACE>`` (``path`` or
+``path#index`` for a collection); then the official fonts wherever the machine has them (by family name through
+fontconfig, or by file name in the Windows/macOS/Linux font folders); then the free substitutes; then the default
+that installs with docgen (Noto Serif SC / Noto Sans SC from the ``pylopdf-fonts-zh-cn`` package, and the Times
+that ships with reportlab).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.errors import SourceRef, StyleError
+from docgen.fonts.search import find_family, find_file
+from docgen.style import FontFace, StyleProfile
+
+#: How each status reads in ``docgen fonts`` and in warnings.
+STATUS = {"configured": "指定", "official": "正式", "substitute": "替代", "default": "默认"}
+
+
+@dataclass(frozen=True)
+class ResolvedFace:
+    key: str  # the profile's face key: fangsong, heiti …
+    requested: str  # the official family the profile asks for first
+    family: str  # the family that serves it
+    path: Path
+    index: int  # subfont in a .ttc/.otc collection
+    status: str  # configured | official | substitute | default
+
+    @property
+    def is_type1(self) -> bool:
+        return self.path.suffix.lower() == ".pfb"
+
+
+def default_font(kind: str) -> tuple[str, Path]:
+    """The faces that ``pip install docgen`` provides."""
+    if kind == "times":
+        import reportlab
+
+        return "Times New Roman PS (reportlab)", Path(reportlab.__file__).parent / "fonts" / "_er_____.pfb"
+    import pylopdf_fonts_zh_cn
+
+    if kind == "sans":
+        return "Noto Sans SC", Path(pylopdf_fonts_zh_cn.sans_path())
+    return "Noto Serif SC", Path(pylopdf_fonts_zh_cn.serif_path())
+
+
+def _pinned(face: FontFace, style: StyleProfile, env: Mapping[str, str]) -> ResolvedFace | None:
+    variable = f"DOCGEN_FONT_{face.key.upper().replace('-', '_')}"
+    spec = env.get(variable) or face.file
+    if not spec:
+        return None
+    text, _, index = spec.partition("#")
+    path = Path(text).expanduser()
+    if not path.is_absolute() and style.source and not env.get(variable):
+        path = Path(style.source).parent / path
+    if not path.is_file():
+        where = f"环境变量 {variable}" if env.get(variable) else f"样式 fonts.{face.key}.file"
+        raise StyleError(
+            f"{where} 指定的字体文件不存在：{path}",
+            SourceRef(style.source),
+            hint="改成存在的字体文件路径（.ttf/.otf/.ttc），或删掉这个设置",
+        )
+    return ResolvedFace(face.key, face.name, path.stem, path, int(index or 0), "configured")
+
+
+def resolve_face(face: FontFace, style: StyleProfile, env: Mapping[str, str] | None = None) -> ResolvedFace:
+    env = os.environ if env is None else env
+    if pinned := _pinned(face, style, env):
+        return pinned
+    if found := find_family(face.names):
+        return ResolvedFace(face.key, face.name, found.families[0], found.path, found.index, "official")
+    if path := find_file(face.files):
+        return ResolvedFace(face.key, face.name, path.stem, path, 0, "official")
+    if found := find_family(face.substitutes):
+        family = next((f for f in found.families if f in face.substitutes), found.families[0])
+        return ResolvedFace(face.key, face.name, family, found.path, found.index, "substitute")
+    family, path = default_font(face.default)
+    return ResolvedFace(face.key, face.name, family, path, 0, "default")
+
+
+def resolve_fonts(style: StyleProfile, env: Mapping[str, str] | None = None) -> dict[str, ResolvedFace]:
+    """Every face of the profile, resolved on this machine."""
+    return {key: resolve_face(face, style, env) for key, face in style.fonts.items()}
+
+
+def substitution_notice(faces: Mapping[str, ResolvedFace]) -> str | None:
+    """One line naming the faces that are not the official ones, or None when all are."""
+    stand_ins = [
+        f"{face.requested}→{face.family}" for face in faces.values() if face.status in ("substitute", "default")
+    ]
+    if not stand_ins:
+        return None
+    return "未找到正式字体，PDF 使用替代字体：" + "，".join(stand_ins) + "（docgen fonts 查看详情）"

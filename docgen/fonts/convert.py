@@ -1,0 +1,170 @@
+"""PostScript-outline (CFF) fonts → TrueType-outline fonts that reportlab can embed, converted once and cached.
+
+reportlab's TTFont reads glyf outlines only, and most free CJK fonts (Noto CJK, Fandol, the PyPI default) are CFF.
+fontTools redraws each wanted glyph through cu2qu (cubic → quadratic curves). A whole CJK font takes 30–55 s, so the
+conversion covers a character set: the GB2312 set (6,763 hanzi, ASCII, Chinese punctuation, full-width forms) up
+front, about 10 s per face, and any other character a document needs as a small supplement on demand. Results are
+cached per user, keyed by the source file's hash, so a later build converts nothing it converted before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont
+
+PROGRESS = logging.getLogger("docgen.progress")
+CACHE_VERSION = "1"
+#: cu2qu's tolerance in font units (of 1000 per em): invisible at print sizes, 2.7 MB for Noto Serif SC's GB2312.
+MAX_ERROR = 1.0
+_PUNCTUATION = "。，、；：？！“”‘’（）《》〔〕【】〖〗「」『』—…·～　"
+
+
+def cache_dir() -> Path:
+    """Per-user cache: $DOCGEN_CACHE_DIR, else the platform's cache folder + docgen/fonts."""
+    if override := os.environ.get("DOCGEN_CACHE_DIR"):
+        return Path(override) / "fonts"
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "docgen" / "fonts"
+
+
+@lru_cache(maxsize=1)
+def gb2312_characters() -> frozenset[str]:
+    """Every GB2312 hanzi (rows 16–87), printable ASCII, Chinese punctuation and the full-width forms."""
+    chars = {chr(c) for c in range(0x20, 0x7F)} | set(_PUNCTUATION) | {chr(c) for c in range(0xFF01, 0xFF5F)}
+    for row in range(0xB0, 0xF8):
+        for cell in range(0xA1, 0xFF):
+            with contextlib.suppress(UnicodeDecodeError):
+                chars.add(bytes([row, cell]).decode("gb2312"))
+    return frozenset(chars)
+
+
+@contextlib.contextmanager
+def quiet_fonttools() -> Iterator[None]:
+    """fontTools logs a warning for harmless quirks of some system fonts (padding after 'glyf'); not ours to show."""
+    logger = logging.getLogger("fontTools")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+@lru_cache(maxsize=64)
+def is_postscript_outline(path: Path, index: int = 0) -> bool:
+    with quiet_fonttools():
+        font = TTFont(str(path), fontNumber=index, lazy=True)
+        try:
+            return "CFF " in font or "CFF2" in font
+        finally:
+            font.close()
+
+
+@lru_cache(maxsize=64)
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def converted(path: Path, index: int, chars: Iterable[str] | None = None) -> Path:
+    """A cached TrueType conversion of ``path`` (subfont ``index``) covering ``chars`` (default: the GB2312 set).
+    Converts only when the cache does not hold it yet."""
+    wanted = gb2312_characters() if chars is None else frozenset(chars)
+    source = file_hash(path)
+    tag = "gb2312" if chars is None else "x" + hashlib.sha256("".join(sorted(wanted)).encode()).hexdigest()[:12]
+    target = cache_dir() / f"{source[:20]}-{index}-{tag}-v{CACHE_VERSION}.ttf"
+    if target.is_file():
+        return target
+    label = "GB2312 字符集" if chars is None else f"{len(wanted)} 个字符"
+    PROGRESS.info("首次使用字体 %s：正在转换 %s 供 PDF 嵌入（只转换一次）…", path.name, label)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    ps_name = f"Docgen{source[:8]}{tag[:8]}"
+    fd, tmp = tempfile.mkstemp(prefix=".conv-", suffix=".ttf", dir=target.parent)
+    os.close(fd)
+    try:
+        with quiet_fonttools():
+            _convert(path, index, wanted, Path(tmp), ps_name)
+        os.replace(tmp, target)  # atomic: concurrent builds never see half a font
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return target
+
+
+def _convert(path: Path, index: int, wanted: frozenset[str], out: Path, ps_name: str) -> None:
+    source = TTFont(str(path), fontNumber=index)
+    cmap = source.getBestCmap()
+    glyph_set = source.getGlyphSet()
+    mapping = {ord(ch): cmap[ord(ch)] for ch in wanted if ord(ch) in cmap}
+    order = [".notdef", *sorted(set(mapping.values()) - {".notdef"})]
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(None)
+        # CFF outer contours run counter-clockwise, TrueType's clockwise.
+        glyph_set[name].draw(Cu2QuPen(pen, MAX_ERROR, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+
+    upem = source["head"].unitsPerEm
+    builder = FontBuilder(upem, isTTF=True)
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap(mapping)
+    builder.setupGlyf(glyphs)
+    glyf = builder.font["glyf"]
+    hmtx = source["hmtx"]
+    builder.setupHorizontalMetrics(
+        {name: (hmtx[name][0], glyf[name].xMin if glyf[name].numberOfContours else 0) for name in order}
+    )
+    hhea = source["hhea"]
+    builder.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
+    names = source["name"]
+    table = {
+        "familyName": ps_name,
+        "styleName": "Regular",
+        "uniqueFontIdentifier": f"{ps_name}; converted by docgen from {names.getDebugName(6)}",
+        "fullName": ps_name,
+        "psName": ps_name,
+        "version": names.getDebugName(5) or "Version 1.000",
+    }
+    # The OFL asks to keep the copyright and licence, and not to reuse a reserved font name: the family is renamed.
+    for name_id, key in ((0, "copyright"), (13, "licenseDescription"), (14, "licenseInfoURL")):
+        if value := names.getDebugName(name_id):
+            table[key] = value
+    builder.setupNameTable(table)
+    os2 = source["OS/2"]
+    builder.setupOS2(
+        version=4,
+        usWeightClass=os2.usWeightClass,
+        fsType=os2.fsType,
+        sTypoAscender=os2.sTypoAscender,
+        sTypoDescender=os2.sTypoDescender,
+        sTypoLineGap=os2.sTypoLineGap,
+        usWinAscent=os2.usWinAscent,
+        usWinDescent=os2.usWinDescent,
+        ulCodePageRange1=os2.ulCodePageRange1,
+        ulCodePageRange2=os2.ulCodePageRange2,
+    )
+    builder.setupPost(keepGlyphNames=False)
+    # Fixed timestamps: the same source gives the same bytes (reproducible PDFs).
+    builder.setupHead(unitsPerEm=upem, fontRevision=source["head"].fontRevision, created=0, modified=0)
+    builder.save(str(out))
+    source.close()

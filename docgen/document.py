@@ -6,6 +6,7 @@ into the document model, lay it out, write it.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import DocgenError, SourceRef
-from docgen.fonts import ResolvedFace, resolve_fonts
+from docgen.fonts import ResolvedFace, resolve_fonts, substitution_notice
 from docgen.layout.pages import PagedDocument, layout_document
 from docgen.model.blocks import DocModel
 from docgen.output import write_atomic
@@ -22,6 +23,7 @@ from docgen.style import StyleProfile, load_profile
 from docgen.template import render_model
 
 FORMATS = ("docx", "pdf")
+LOG = logging.getLogger("docgen")
 
 
 @dataclass
@@ -61,6 +63,8 @@ class Document:
     def to_pdf(self) -> bytes:
         from docgen.writers.pdf import render_pdf
 
+        if notice := substitution_notice(self.fonts):
+            LOG.warning(notice)
         return render_pdf(self.layout, self.style, self.fonts, self.model.title)
 
     def to_bytes(self, fmt: str) -> bytes:

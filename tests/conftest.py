@@ -70,6 +70,20 @@ def full_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def seed_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("seed-pdf")
+    (path,) = docgen.build(SEED_SPEC, out_dir=out, formats=["pdf"])
+    return path
+
+
+@pytest.fixture(scope="session")
+def full_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("full-pdf")
+    (path,) = docgen.build(FULL_SPEC, out_dir=out, formats=["pdf"])
+    return path
+
+
+@pytest.fixture(scope="session")
 def seed_lo_pdf(seed_docx: Path) -> Path:
     return convert_with_libreoffice(seed_docx, seed_docx.parent)
 

@@ -20,7 +20,7 @@ NO_END = set("“‘（《「『【〔")
 @dataclass
 class TextLine:
     page: int
-    bottom: float
+    bottom: float  # the baseline, in points from the top of the page
     x0: float
     x1: float
     size: float
@@ -46,12 +46,14 @@ def read_pages(pdf_path: Path) -> list[Page]:
     with pdfplumber.open(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             chars = [c for c in page.chars if c["text"].strip()]
+            for c in chars:
+                c["baseline"] = float(page.height) - c["matrix"][5]
             rows: dict[int, list[dict]] = defaultdict(list)  # type: ignore[type-arg]
             for c in chars:
-                rows[round(c["bottom"] * 2)].append(c)
+                rows[round(c["baseline"] * 2)].append(c)
             merged: list[list[dict]] = []  # type: ignore[type-arg]
             for key in sorted(rows):
-                if merged and abs(merged[-1][0]["bottom"] - rows[key][0]["bottom"]) < 1.5:
+                if merged and abs(merged[-1][0]["baseline"] - rows[key][0]["baseline"]) < 1.5:
                     merged[-1].extend(rows[key])
                 else:
                     merged.append(list(rows[key]))
@@ -61,7 +63,7 @@ def read_pages(pdf_path: Path) -> list[Page]:
                 lines.append(
                     TextLine(
                         number,
-                        max(c["bottom"] for c in group),
+                        max(c["baseline"] for c in group),
                         group[0]["x0"],
                         group[-1]["x1"],
                         max(round(c["size"], 1) for c in group),

@@ -37,8 +37,7 @@ DEFAULT_DASH_HEIGHT = 0.35  # centre of a full-width dash above the baseline, in
 def dash_height(path: Path, index: int) -> float:
     """Centre of the "—" glyph above the baseline, in em, read from the font's outlines."""
     try:
-        with quiet_fonttools():
-            font = ToolsFont(str(path), fontNumber=index, lazy=True)
+        with quiet_fonttools(), ToolsFont(str(path), fontNumber=index, lazy=True) as font:
             name = font.getBestCmap().get(0x2014)
             if name is None or "glyf" not in font:
                 return DEFAULT_DASH_HEIGHT

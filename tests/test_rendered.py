@@ -1,5 +1,6 @@
-"""The DOCX as LibreOffice renders it, measured in the PDF with pdfplumber: the 22 × 28 grid, 禁则, nothing outside
-the type area, page numbers, masthead, attachments and 版记 where GB/T 9704 puts them, and every paragraph there."""
+"""What a reader sees, measured with pdfplumber in two renderings of each spec: docgen's own PDF, and the DOCX as
+LibreOffice renders it. The same checks run on both: the 22 × 28 grid, 禁则, nothing outside the type area, page
+numbers, masthead, attachments and 版记 where GB/T 9704 puts them, and every paragraph there, in order."""
 
 from __future__ import annotations
 
@@ -25,17 +26,30 @@ from .pdf_lines import (
     read_pages,
 )
 
-WORD_PITCH = 579 / 20  # the DOCX line grid: 28.95 pt
+#: Grid pitch per renderer: Word's line grid is 579 twips = 28.95 pt; docgen's PDF divides 225 mm by 22 = 28.99 pt.
+PITCH = {"libreoffice": 579 / 20, "pdf": 225 * MM / 22}
+
+
+@pytest.fixture(scope="module", params=["pdf", "libreoffice"])
+def renderer(request: pytest.FixtureRequest) -> str:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def seed_pages(seed_lo_pdf: Path) -> list[Page]:
-    return read_pages(seed_lo_pdf)
+def seed_pages(renderer: str, request: pytest.FixtureRequest) -> list[Page]:
+    fixture = "seed_lo_pdf" if renderer == "libreoffice" else "seed_pdf"
+    return read_pages(request.getfixturevalue(fixture))
 
 
 @pytest.fixture(scope="module")
-def full_pages(full_lo_pdf: Path) -> list[Page]:
-    return read_pages(full_lo_pdf)
+def full_pages(renderer: str, request: pytest.FixtureRequest) -> list[Page]:
+    fixture = "full_lo_pdf" if renderer == "libreoffice" else "full_pdf"
+    return read_pages(request.getfixturevalue(fixture))
+
+
+@pytest.fixture(scope="module")
+def pitch(renderer: str) -> float:
+    return PITCH[renderer]
 
 
 def body_lines(pages: list[Page], size: float = 16.0) -> list[TextLine]:
@@ -47,14 +61,14 @@ def grid_origin(pages: list[Page]) -> float:
     return min(line.bottom for page in pages[1:] for line in page.lines if line.size == 16.0)
 
 
-def rows_of(page: Page, origin: float) -> list[float]:
+def rows_of(page: Page, origin: float, pitch: float) -> list[float]:
     """Grid rows of the 16 pt lines. A line that carries a rule under it (the masthead's issuer line) is set a
     little lower by design (its height gives back the rule's width), so it is left out."""
     rows = []
     for line in page.lines:
         ruled = any(0 < r["top"] - line.bottom < 8 for r in page.rules)
         if line.size == 16.0 and not ruled:
-            rows.append((line.bottom - origin) / WORD_PITCH)
+            rows.append((line.bottom - origin) / pitch)
     return rows
 
 
@@ -63,11 +77,12 @@ def test_page_count_matches_docgen_layout(seed_pages: list[Page], full_pages: li
     assert len(full_pages) == docgen.render(FULL_SPEC).page_count
 
 
-def test_lines_sit_on_the_22_line_grid(seed_pages: list[Page]) -> None:
+def test_lines_sit_on_the_22_line_grid(seed_pages: list[Page], pitch: float) -> None:
     origin = grid_origin(seed_pages)
+    assert origin - TYPE_TOP < pitch  # row 0 is the first line of the type area
     full_pages = 0
     for page in seed_pages:
-        rows = rows_of(page, origin)
+        rows = rows_of(page, origin, pitch)
         for row in rows:
             assert abs(row - round(row)) < 0.05, f"page {page.number}: line off the grid at row {row:.2f}"
             assert -0.05 < row < 21.05, f"page {page.number}: row {row:.2f} outside the 22 rows"
@@ -167,8 +182,9 @@ def test_attachment_on_its_own_page(seed_pages: list[Page], full_pages: list[Pag
     assert abs(label.x0 - TYPE_LEFT) < 1 and label.size == 16.0
     assert title.text == "典型发言摘登" and title.size == 22.0
     # Label on line 1 and title on line 3 of the type area.
-    assert 0 < label.bottom - TYPE_TOP < WORD_PITCH
-    assert 2 * WORD_PITCH < title.bottom - TYPE_TOP < 3 * WORD_PITCH
+    pitch = 28.97  # either renderer's grid
+    assert 0 < label.bottom - TYPE_TOP < pitch
+    assert 2 * pitch < title.bottom - TYPE_TOP < 3 * pitch
     page_texts = [line.text for page in seed_pages for line in page.lines]
     for unit in ("槐荫区", "天桥区", "长清区", "莱芜区", "钢城区", "商河县"):
         assert unit in page_texts

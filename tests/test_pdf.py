@@ -1,0 +1,125 @@
+"""docgen's own PDF: page size, embedded fonts, the fonts it resolves, parity with LibreOffice's rendering of the DOCX,
+and the same bytes for the same input."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import docgen
+from docgen.fonts import resolve_fonts
+from docgen.fonts.convert import gb2312_characters, is_postscript_outline
+from docgen.style import load_profile
+
+from .conftest import FULL_SPEC, SEED_SPEC
+from .pdf_lines import read_pages
+
+
+def fonts_in(pdf: Path) -> list[dict]:  # type: ignore[type-arg]
+    """Every font dictionary used on any page, with its descriptor (descendant fonts resolved)."""
+    fonts = []
+    for page in PdfReader(pdf).pages:
+        resources = page["/Resources"]
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            fonts.append({"name": str(font["/BaseFont"]), "descriptor": target.get("/FontDescriptor")})
+    return fonts
+
+
+def test_a4_pages(seed_pdf: Path) -> None:
+    for page in PdfReader(seed_pdf).pages:
+        box = page.mediabox
+        assert (round(float(box.width), 2), round(float(box.height), 2)) == (595.28, 841.89)
+
+
+def test_every_font_is_embedded_and_no_helvetica(seed_pdf: Path, full_pdf: Path) -> None:
+    for pdf in (seed_pdf, full_pdf):
+        fonts = fonts_in(pdf)
+        assert fonts
+        for font in fonts:
+            assert "Helvetica" not in font["name"]
+            descriptor = font["descriptor"].get_object()
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font["name"]
+            assert "+" in font["name"], f"{font['name']} is not a subset"
+    pdffonts = shutil.which("pdffonts")
+    if pdffonts:
+        listing = subprocess.run([pdffonts, str(seed_pdf)], capture_output=True, text=True, check=True).stdout
+        rows = listing.splitlines()[2:]
+        assert rows and all(" yes yes " in row for row in rows), listing
+
+
+def test_same_input_same_bytes() -> None:
+    first = docgen.render(FULL_SPEC).to_pdf()
+    second = docgen.render(FULL_SPEC).to_pdf()
+    assert first == second
+
+
+def test_parity_with_libreoffice(seed_pdf: Path, seed_lo_pdf: Path, full_pdf: Path, full_lo_pdf: Path) -> None:
+    """Same pages, and (nearly) every line breaking at the same character, in docgen's PDF and LibreOffice's."""
+    for ours, theirs in ((seed_pdf, seed_lo_pdf), (full_pdf, full_lo_pdf)):
+        our_pages, their_pages = read_pages(ours), read_pages(theirs)
+        assert len(our_pages) == len(their_pages)
+        our_lines = [(p.number, line.text) for p in our_pages for line in p.lines]
+        their_lines = [(p.number, line.text) for p in their_pages for line in p.lines]
+        same = sum(1 for a, b in zip(our_lines, their_lines, strict=False) if a == b)
+        share = same / max(len(our_lines), len(their_lines))
+        assert share >= 0.98, f"{same} of {len(our_lines)} lines break alike in {ours.name}"
+
+
+def test_fonts_resolve_to_files_that_exist() -> None:
+    faces = resolve_fonts(load_profile())
+    assert set(faces) == {"fangsong", "xiaobiaosong", "heiti", "kaiti", "songti", "latin"}
+    for face in faces.values():
+        assert face.path.is_file()
+        assert face.status in ("configured", "official", "substitute", "default")
+
+
+def test_a_font_named_in_the_environment_wins(tmp_path: Path) -> None:
+    serif = docgen.fonts.default_font("serif")[1]
+    faces = resolve_fonts(load_profile(), env={"DOCGEN_FONT_HEITI": str(serif)})
+    assert faces["heiti"].status == "configured" and faces["heiti"].path == serif
+    with pytest.raises(docgen.StyleError) as info:
+        resolve_fonts(load_profile(), env={"DOCGEN_FONT_HEITI": str(tmp_path / "none.ttf")})
+    assert "DOCGEN_FONT_HEITI" in info.value.message
+
+
+def test_bare_machine_uses_the_fonts_pip_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With no system fonts at all, the PDF still has every glyph, from the defaults docgen installs with."""
+    from docgen.fonts import search
+
+    monkeypatch.setattr(search, "fontconfig_fonts", lambda: ())
+    monkeypatch.setattr(search, "files_by_name", lambda: {})
+    faces = resolve_fonts(load_profile())
+    assert {face.status for face in faces.values()} == {"default"}
+    assert is_postscript_outline(faces["fangsong"].path)  # Noto Serif SC is CFF: converted through the cache
+    document = docgen.render(FULL_SPEC)
+    document._fonts = faces
+    pdf = tmp_path / "bare.pdf"
+    pdf.write_bytes(document.to_pdf())
+    pages = read_pages(pdf)
+    assert len(pages) == document.page_count
+    assert pages[0].lines[0].text == "工作简报"
+    names = {font["name"].split("+")[-1] for font in fonts_in(pdf)}
+    assert any(name.startswith("Docgen") for name in names)  # the converted Noto faces, renamed (OFL)
+    assert any("TimesNewRoman" in name for name in names)  # reportlab's Times, embedded
+
+
+def test_gb2312_set_is_complete() -> None:
+    chars = gb2312_characters()
+    hanzi = [ch for ch in chars if "\u4e00" <= ch <= "\u9fff"]
+    assert len(hanzi) == 6763
+    assert {"，", "。", "“", "”", "《", "》", "—", "…", "A", "0"} <= chars
+
+
+def test_seed_pdf_spec_text_in_order(seed_pdf: Path) -> None:
+    text = "".join(line.text for page in read_pages(seed_pdf) for line in page.lines)
+    assert text.count("一、") >= 6
+    assert "M6米乐" not in text
+    spec = docgen.load_spec(SEED_SPEC)
+    assert spec.attachments[0].speeches[-1].sections[-1].paragraphs[-1][-20:] in text

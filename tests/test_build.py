@@ -19,8 +19,9 @@ from .conftest import ROOT, SEED_SPEC
 def test_build_writes_docx_next_to_the_spec_or_into_out_dir(tmp_path: Path) -> None:
     spec = tmp_path / "会议.yaml"
     spec.write_text("title: 标题\nbody:\n  - 正文第一段。\n", encoding="utf-8")
-    assert docgen.build(spec) == [tmp_path / "会议.docx"]
+    assert docgen.build(spec) == [tmp_path / "会议.docx", tmp_path / "会议.pdf"]
     assert (tmp_path / "会议.docx").read_bytes()[:2] == b"PK"
+    assert (tmp_path / "会议.pdf").read_bytes()[:5] == b"%PDF-"
     out = tmp_path / "out" / "deeper"
     assert docgen.build(spec, out_dir=out, formats=["docx"]) == [out / "会议.docx"]
 
@@ -54,7 +55,7 @@ def test_write_failure_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path, mon
         docgen.build(tmp_path / "spec.yaml")
     assert "写入失败" in info.value.message
     assert (tmp_path / "spec.docx").read_bytes() == b"old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.docx", "spec.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.docx", "spec.yaml"]  # no .pdf, no temp file
 
 
 def test_unknown_format_is_a_user_error() -> None:

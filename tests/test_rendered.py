@@ -5,7 +5,6 @@ numbers, masthead, attachments and 版记 where GB/T 9704 puts them, and every p
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 

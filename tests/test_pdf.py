@@ -123,3 +123,41 @@ def test_seed_pdf_spec_text_in_order(seed_pdf: Path) -> None:
     assert "M6米乐" not in text
     spec = docgen.load_spec(SEED_SPEC)
     assert spec.attachments[0].speeches[-1].sections[-1].paragraphs[-1][-20:] in text
+
+
+def test_docgen_fonts_lists_every_face(tmp_path: Path) -> None:
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "docgen", "fonts"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    for key, name in (
+        ("fangsong", "仿宋_GB2312"),
+        ("xiaobiaosong", "方正小标宋简体"),
+        ("heiti", "黑体"),
+        ("kaiti", "楷体_GB2312"),
+        ("songti", "宋体"),
+        ("latin", "Times New Roman"),
+    ):
+        row = next(line for line in lines if line.startswith(key))
+        assert name in row
+        assert row.split(" | ")[-1] in ("正式", "替代", "默认", "指定")
+        assert Path(row.split(" | ")[3].split("#")[0]).is_file()
+
+
+def test_a_build_that_falls_back_says_so_once(tmp_path: Path) -> None:
+    import sys
+
+    spec = tmp_path / "a.yaml"
+    spec.write_text("title: 标题\nbody: [正文。]\n", encoding="utf-8")
+    other = tmp_path / "b.yaml"
+    other.write_text("title: 标题\nbody: [正文。]\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "docgen", "build", str(spec), str(other)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    faces = resolve_fonts(load_profile())
+    if all(face.status in ("official", "configured") for face in faces.values()):
+        assert "替代字体" not in result.stderr
+    else:
+        assert result.stderr.count("替代字体") == 1

@@ -10,16 +10,12 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Mapping
-from functools import lru_cache
-from pathlib import Path
 
-from fontTools.ttLib import TTFont as ToolsFont
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.fonts import ResolvedFace
-from docgen.fonts.convert import quiet_fonttools
 from docgen.layout.chars import is_wide
 from docgen.layout.linebreak import Glyph
 from docgen.layout.pages import Page, PagedDocument, TextLine
@@ -30,23 +26,6 @@ __all__ = ["render_pdf"]
 
 LOG = logging.getLogger("docgen")
 ASCENT = 0.88  # share of the em above the baseline in the ideographic em box
-DEFAULT_DASH_HEIGHT = 0.35  # centre of a full-width dash above the baseline, in em, when the font does not tell
-
-
-@lru_cache(maxsize=16)
-def dash_height(path: Path, index: int) -> float:
-    """Centre of the "—" glyph above the baseline, in em, read from the font's outlines."""
-    try:
-        with quiet_fonttools(), ToolsFont(str(path), fontNumber=index, lazy=True) as font:
-            name = font.getBestCmap().get(0x2014)
-            if name is None or "glyf" not in font:
-                return DEFAULT_DASH_HEIGHT
-            glyph = font["glyf"][name]
-            if not glyph.numberOfContours:
-                return DEFAULT_DASH_HEIGHT
-            return (glyph.yMin + glyph.yMax) / 2 / font["head"].unitsPerEm
-    except Exception:  # a font we cannot read this way keeps the usual value
-        return DEFAULT_DASH_HEIGHT
 
 
 class _PdfBuilder:
@@ -80,15 +59,58 @@ class _PdfBuilder:
         return row_top - ((rows * self.pitch - size) / 2 + ASCENT * size)
 
     def draw_glyphs(self, canvas: Canvas, glyphs: tuple[Glyph, ...], xs: list[float], y: float) -> None:
+        """Draw glyphs at their x positions. Runs of glyphs in one font whose spacing is even (a justified line)
+        go out as one string with character spacing (Tc): far fewer PDF operators than one per glyph."""
         text = canvas.beginText()
-        current: tuple[str, float, str] | None = None
+        state: tuple[str, float, str] | None = None
         stroke = 0.0  # line width of the faux-bold outline (text render mode 2), if any
+        run: list[str] = []
+        run_xs: list[float] = []
+        run_end = 0.0
+        run_space: float | None = None
+        run_scale = 100.0
+
+        def flush() -> None:
+            if not run:
+                return
+            text.setHorizScale(run_scale)
+            text.setCharSpace(run_space or 0.0)
+            string = "".join(run)
+            font = pdfmetrics.getFont(state[0]) if state else None
+            # reportlab splits a TrueType string into 256-glyph subsets; each piece is placed on its own, so every
+            # reader (pdfminer too, which drops Tc at string boundaries) puts each glyph where docgen put it.
+            if getattr(font, "_dynamicFont", False):
+                pieces = [len(part) for _, part in font.splitString(string, canvas._doc)]
+            else:
+                pieces = [len(string)]
+            start = 0
+            for length in pieces:
+                text.setTextOrigin(run_xs[start], y)
+                text.textOut(string[start : start + length])
+                start += length
+            run.clear()
+            run_xs.clear()
+
         for glyph, x in zip(glyphs, xs, strict=True):
             if glyph.char.isspace():
+                flush()
                 continue
             role = self.style.role(glyph.role)
             font = self.book.font_for(self.face_of(glyph.role, glyph.char), glyph.char)
-            if current != (font, role.size, role.color):
+            drawn = pdfmetrics.stringWidth(glyph.char, font, role.size)
+            scale = 100.0
+            if glyph.char == "—" and drawn:  # join —— into one rule even where the font's dash is narrower
+                scale, drawn = 100.0 * role.size / drawn, role.size
+            key = (font, role.size, role.color)
+            joins = run and key == state and scale == run_scale == 100.0
+            if joins and run_space is None:
+                run_space = x - run_end
+            elif joins and abs(x - run_end - run_space) > 0.005:
+                joins = False
+            if not joins:
+                flush()
+                run_space, run_scale = None, scale
+            if key != state:
                 text.setFont(font, role.size)
                 text.setFillColor(HexColor("#" + role.color))
                 text.setStrokeColor(HexColor("#" + role.color))
@@ -96,14 +118,11 @@ class _PdfBuilder:
                 bold = face.embolden if self.faces[face.key].status in ("substitute", "default") else 0.0
                 text.setTextRenderMode(2 if bold else 0)
                 stroke = max(stroke, bold * role.size)
-                current = (font, role.size, role.color)
-            scale = 100.0
-            if glyph.char == "—":  # join —— into one line even where the font's dash is narrower than an em
-                drawn = pdfmetrics.stringWidth(glyph.char, font, role.size)
-                scale = 100.0 * role.size / drawn if drawn else 100.0
-            text.setHorizScale(scale)
-            text.setTextOrigin(x, y)
-            text.textOut(glyph.char)
+                state = key
+            run.append(glyph.char)
+            run_xs.append(x)
+            run_end = x + drawn
+        flush()
         # Text render mode and stroke width are graphics state that outlives ET: keep them to this text object.
         canvas.saveState()
         if stroke:
@@ -168,12 +187,11 @@ class _PdfBuilder:
         role = s.role("page-number")
         text = s.page_number_format.replace("{n}", str(number))
         key = role.font
-        face = self.faces[key]
         width = sum(pdfmetrics.stringWidth(ch, self.book.font_for(key, ch), role.size) for ch in text)
         indent = s.page_number_indent * role.size
         x = s.margin_left + s.type_width - indent - width if number % 2 else s.margin_left + indent
         dash_centre = self.top - s.type_height - s.page_number_distance
-        y = dash_centre - dash_height(*self._tt_path(face)) * role.size
+        y = dash_centre - self.book.dash_height(key) * role.size
         canvas.setFillColor(HexColor("#" + role.color))
         text_object = canvas.beginText(x, y)
         for ch in text:
@@ -181,10 +199,6 @@ class _PdfBuilder:
             text_object.setFont(font, role.size)
             text_object.textOut(ch)
         canvas.drawText(text_object)
-
-    def _tt_path(self, face: ResolvedFace) -> tuple[Path, int]:
-        path = self.book.path_of(face.key)
-        return path, (face.index if path == face.path else 0)
 
     def build(self) -> bytes:
         self.book.prepare(self.collect_needs())

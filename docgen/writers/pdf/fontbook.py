@@ -3,20 +3,31 @@ for every character (the face's font, a supplement converted on demand, then the
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
+import operator
+import os
+import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
+import reportlab
 from fontTools.ttLib import TTFont as ToolsFont
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
 
 from docgen.fonts import ResolvedFace, default_font
-from docgen.fonts.convert import converted, file_hash, is_postscript_outline, quiet_fonttools
+from docgen.fonts.convert import cache_dir, converted, is_postscript_outline, quiet_fonttools
 
 LOG = logging.getLogger("docgen")
+
+
+DEFAULT_DASH_HEIGHT = 0.35  # when the font does not say: CJK fonts centre the dash in the ideographic box
 
 
 @dataclass
@@ -24,13 +35,28 @@ class _Font:
     name: str  # reportlab's registered name
     chars: frozenset[int] | None  # code points it maps (None: a Type 1 Latin font, WinAnsi)
     path: Path
+    dash: float = DEFAULT_DASH_HEIGHT  # centre of "—" above the baseline, in em (for the page number's 一字线)
+
+
+def _dash_height(path: Path, index: int) -> float:
+    """Centre of the "—" glyph above the baseline, in em, read from the font's outlines."""
+    try:
+        with quiet_fonttools(), ToolsFont(str(path), fontNumber=index, lazy=True) as font:
+            name = font.getBestCmap().get(0x2014)
+            if name is None or "glyf" not in font or not font["glyf"][name].numberOfContours:
+                return DEFAULT_DASH_HEIGHT
+            glyph = font["glyf"][name]
+            return (glyph.yMin + glyph.yMax) / 2 / font["head"].unitsPerEm
+    except Exception:
+        return DEFAULT_DASH_HEIGHT
 
 
 @lru_cache(maxsize=32)
 def _registered(path: Path, index: int) -> _Font:
     """Register a TrueType file (or reportlab's Type 1 Times) under a name unique to the file's content: reportlab
     silently reuses the first font registered under a name."""
-    digest = file_hash(path)[:12]
+    stat = path.stat()
+    digest = hashlib.sha256(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:12]
     if path.suffix.lower() == ".pfb":
         name = f"dg-t1-{digest}"
         if name not in pdfmetrics.getRegisteredFontNames():
@@ -39,10 +65,43 @@ def _registered(path: Path, index: int) -> _Font:
             pdfmetrics.registerFont(pdfmetrics.Font(name, face.name, "WinAnsiEncoding"))
         return _Font(name, None, path)
     name = f"dg-{digest}-{index}"
+    font, dash = _parsed_font(name, path, index)
     if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
-    font = pdfmetrics.getFont(name)
-    return _Font(name, frozenset(font.face.charToGlyph), path)
+        pdfmetrics.registerFont(font)
+    return _Font(name, frozenset(pdfmetrics.getFont(name).face.charToGlyph), path, dash)
+
+
+def _parsed_font(name: str, path: Path, index: int) -> tuple[TTFont, float]:
+    """reportlab's TTFont and the dash height, kept in the font cache: parsing a CJK font's tables in Python takes
+    0.1–0.3 s a face, unpickling them a few milliseconds. Any problem with the cached copy → parse the file."""
+    stat = path.stat()
+    key = hashlib.sha256(f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{index}".encode()).hexdigest()[:24]
+    cached = cache_dir() / f"rl{reportlab.Version}-{key}-v2.face"
+    if cached.is_file():
+        try:
+            face, dash = pickle.loads(cached.read_bytes())
+            font = TTFont.__new__(TTFont)
+            # What TTFont.__init__ sets, with the face from the cache instead of a fresh parse.
+            font.fontName, font.face, font.encoding = name, face, TTEncoding()
+            font.state = WeakKeyDictionary()
+            font._asciiReadable = rl_config.ttfAsciiReadable
+            font.shapable = False
+            font.stringWidth("中", 10)
+            return font, dash
+        except Exception:
+            pass
+    font = TTFont(name, str(path), subfontIndex=index, shapable=False)  # docgen places every glyph itself
+    dash = _dash_height(path, index)
+    try:
+        # The face's scale function is a lambda, which pickle cannot store; an equal partial can.
+        font.face._pdfScale = functools.partial(operator.mul, 1000 / font.face.unitsPerEm)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps((font.face, dash), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, cached)
+    except (OSError, pickle.PicklingError, AttributeError, TypeError):
+        pass  # no cache this time; the font itself is fine
+    return font, dash
 
 
 @lru_cache(maxsize=256)
@@ -113,5 +172,5 @@ class FontBook:
     def base(self, key: str) -> str:
         return self._base[key].name
 
-    def path_of(self, key: str) -> Path:
-        return self._base[key].path
+    def dash_height(self, key: str) -> float:
+        return self._base[key].dash

@@ -1,4 +1,4 @@
-"""The command line: ``docgen build spec.yaml``. The one module that talks to the terminal.
+"""The command line: ``docgen build | fonts | templates | styles``. The one module that talks to the terminal.
 
 Exit status: 0 success; 2 a user error (bad spec, template, style, unwritable output), printed as
 ``file:line:col: 错误：… (key.path)`` plus a hint, never a traceback; 70 an internal error (a bug: please report it).
@@ -14,10 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from docgen import __version__
-from docgen.document import FORMATS, build
+from docgen.batch import build_many
+from docgen.document import FORMATS
 from docgen.errors import DocgenError
 from docgen.fonts import STATUS, resolve_fonts
-from docgen.style import load_profile
+from docgen.style import PROFILES_DIR, describe_profile, load_profile
+from docgen.template import export_templates, list_kinds
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL = 70
@@ -30,21 +32,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"docgen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="命令")
+
     build_cmd = commands.add_parser("build", help="排版一个或多个规格文件", description="排版一个或多个规格文件。")
     build_cmd.add_argument("specs", nargs="+", type=Path, metavar="SPEC", help="规格文件（.yaml）")
     build_cmd.add_argument("-o", "--out-dir", type=Path, help="输出目录（默认与规格文件同目录）")
     build_cmd.add_argument(
-        "-f",
-        "--format",
-        action="append",
-        choices=FORMATS,
-        dest="formats",
-        help="输出格式，可重复（默认 docx 和 pdf）",
+        "-f", "--format", action="append", choices=FORMATS, dest="formats", help="输出格式，可重复（默认 docx 和 pdf）"
     )
+    build_cmd.add_argument("-j", "--jobs", type=int, default=1, help="同时排版的进程数（默认 1）")
     build_cmd.add_argument("--templates", type=Path, help="自定义模板目录，先于自带模板查找")
     build_cmd.add_argument("--style", help="样式名（如 gbt9704）或样式文件路径")
+
     fonts_cmd = commands.add_parser("fonts", help="列出每种字体由哪个字体文件提供", description="列出 PDF 用到的字体。")
     fonts_cmd.add_argument("--style", default="gbt9704", help="样式名或样式文件路径（默认 gbt9704）")
+
+    templates_cmd = commands.add_parser("templates", help="列出或导出模板", description="列出或导出公文模板。")
+    templates_sub = templates_cmd.add_subparsers(dest="action", metavar="操作", required=True)
+    list_cmd = templates_sub.add_parser("list", help="列出可用的公文模板")
+    list_cmd.add_argument("--templates", type=Path, help="自定义模板目录")
+    export_cmd = templates_sub.add_parser("export", help="把模板复制到一个目录，供修改")
+    export_cmd.add_argument("kind", help="模板名，如 meeting-summary")
+    export_cmd.add_argument("directory", type=Path, help="目标目录")
+    export_cmd.add_argument("--force", action="store_true", help="覆盖目录里已有的模板文件")
+
+    styles_cmd = commands.add_parser("styles", help="列出或查看样式", description="列出或查看样式。")
+    styles_sub = styles_cmd.add_subparsers(dest="action", metavar="操作", required=True)
+    styles_sub.add_parser("list", help="列出自带的样式")
+    show_cmd = styles_sub.add_parser("show", help="显示样式的全部生效值")
+    show_cmd.add_argument("name", nargs="?", default="gbt9704", help="样式名或样式文件路径（默认 gbt9704）")
     return parser
 
 
@@ -68,27 +83,24 @@ class _OncePerMessage(logging.Filter):
 
 
 def _setup_logging() -> None:
-    """docgen's warnings and one-line progress messages (font conversion) go to stderr, in Chinese, plainly."""
+    """One-line progress messages (font conversion) go to stderr as they happen; a build's warnings are collected
+    by the batch and printed once at the end."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
     handler.addFilter(_OncePerMessage())
-    for name, level in (("docgen", logging.WARNING), ("docgen.progress", logging.INFO)):
-        logger = logging.getLogger(name)
-        logger.setLevel(level)
-        logger.addHandler(handler)
-        logger.propagate = False
+    progress = logging.getLogger("docgen.progress")
+    progress.setLevel(logging.INFO)
+    progress.addHandler(handler)
+    progress.propagate = False
+    logging.getLogger("docgen").setLevel(logging.WARNING)
 
 
 def _fonts(args: argparse.Namespace) -> int:
-    try:
-        style = load_profile(args.style, Path.cwd())
-        faces = resolve_fonts(style)
-    except DocgenError as error:
-        _report(error)
-        return EXIT_USER_ERROR
+    style = load_profile(args.style, Path.cwd())
+    faces = resolve_fonts(style)
     rows = [("用途", "要求的字体", "实际使用", "文件", "状态")]
     for key, face in faces.items():
-        roles = "、".join(name for name, role in style.roles.items() if role.font == key) or key
+        roles = "、".join(name for name, role in style.roles.items() if role.font == key) or "数字和西文"
         where = f"{face.path}#{face.index}" if face.index else str(face.path)
         rows.append((f"{key}（{roles}）", face.requested, face.family, where, STATUS[face.status]))
     for row in rows:
@@ -98,25 +110,55 @@ def _fonts(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    failures = 0
-    for spec in args.specs:
-        try:
-            written = build(
-                spec,
-                out_dir=args.out_dir,
-                formats=args.formats or FORMATS,
-                templates=args.templates,
-                style=args.style,
-            )
-        except DocgenError as error:
-            failures += 1
-            _report(error)
-            continue
-        for path in written:
-            print(f"已生成 {path}")
-    if failures and len(args.specs) > 1:
-        print(f"{failures} 个规格文件失败，{len(args.specs) - failures} 个成功", file=sys.stderr)
-    return EXIT_USER_ERROR if failures else 0
+    terminal = sys.stderr.isatty()
+
+    def progress(done: int, total: int, failed: int) -> None:
+        if terminal and total > 1:
+            note = f"，失败 {failed}" if failed else ""
+            print(f"\r已完成 {done}/{total}{note}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    result = build_many(
+        args.specs,
+        out_dir=args.out_dir,
+        formats=args.formats or FORMATS,
+        jobs=max(1, args.jobs),
+        templates=args.templates,
+        style=args.style,
+        progress=progress,
+    )
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    for path in result.written:
+        print(f"已生成 {path}")
+    for _spec, message in result.failures:
+        print(message, file=sys.stderr)
+    if result.failures and len(args.specs) > 1:
+        count = len(result.failures)
+        print(f"{count} 个规格文件失败，{len(args.specs) - count} 个成功", file=sys.stderr)
+    return EXIT_USER_ERROR if result.failures else 0
+
+
+def _templates(args: argparse.Namespace) -> int:
+    if args.action == "list":
+        for kind, folder in list_kinds(args.templates):
+            print(f"{kind}\t{folder}")
+        return 0
+    for path in export_templates(args.kind, args.directory, overwrite=args.force):
+        print(f"已导出 {path}")
+    print(f"修改后用 docgen build --templates {args.directory} SPEC，或在规格里写 templates: {args.directory}")
+    return 0
+
+
+def _styles(args: argparse.Namespace) -> int:
+    if args.action == "list":
+        for path in sorted(PROFILES_DIR.glob("*.yaml")):
+            print(f"{path.stem}\t{path}")
+        return 0
+    print(describe_profile(load_profile(args.name, Path.cwd())))
+    return 0
+
+
+COMMANDS = {"build": _build, "fonts": _fonts, "templates": _templates, "styles": _styles}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -126,10 +168,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USER_ERROR
     _setup_logging()
-    if args.command == "fonts":
-        return _fonts(args)
     try:
-        return _build(args)
+        return COMMANDS[args.command](args)
+    except DocgenError as error:
+        _report(error)
+        return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130

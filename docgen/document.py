@@ -80,6 +80,9 @@ def _style_for(spec: Spec, style: str | os.PathLike[str] | StyleProfile | None) 
         return style
     if style is not None:
         return load_profile(style, Path.cwd())
+    if isinstance(spec.style, dict):
+        overrides = spec.source.sub(("style",)) if spec.source and spec.source.file != "<dict>" else spec.style
+        return load_profile(spec.style.get("extends", "gbt9704"), spec.base_dir, overrides)
     if spec.style:
         return load_profile(spec.style, spec.base_dir)
     return load_profile("gbt9704")

@@ -33,7 +33,7 @@ from docgen.model.blocks import (
 )
 
 _LAYOUT_SPACE = re.compile(r"\s*\n\s*")
-_RUN_IN_END = "。！？"
+_RUN_IN_END = "。！？：；…"  # a run-in heading already ending in one of these gets no 。
 
 #: Maps a line of the rendered markup back to a template file:line (given by the template stage).
 Locator = Callable[[int, str], SourceRef]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from docgen.spec.yamlsource import YamlDocument
 
@@ -75,7 +76,8 @@ class Spec:
     attachments: tuple[Attachment, ...] = ()
     signature: Signature | None = None
     distribution: Distribution | None = None
-    style: str | None = None
+    #: A profile name or path, or a mapping of single keys to change (``extends:`` names the profile they change).
+    style: str | dict[str, Any] | None = None
     templates: str | None = None
     #: Where the spec came from (None for a dict built in memory); relative paths in the spec resolve against it.
     path: Path | None = field(default=None, compare=False)

@@ -247,7 +247,7 @@ def validate(doc: YamlDocument) -> Spec:
     m = _Mapping(doc, (), doc.data, SPEC_KEYS, "规格文件")
     return Spec(
         kind=m.text("kind") or "meeting-summary",
-        style=m.text("style"),
+        style=m.value["style"] if isinstance(m.value.get("style"), dict) else m.text("style"),
         templates=m.text("templates"),
         masthead=m.optional("masthead", _masthead),
         title=m.text("title", required=True, label="标题 title"),  # type: ignore[arg-type]

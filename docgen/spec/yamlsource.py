@@ -45,6 +45,20 @@ class YamlDocument:
     key_marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     raw_scalars: dict[KeyPath, str] = field(default_factory=dict)
 
+    def sub(self, prefix: KeyPath) -> YamlDocument:
+        """The part of this document under ``prefix`` as a document of its own, positions kept."""
+        n = len(prefix)
+
+        def rebase(marks: dict[KeyPath, Any]) -> dict[KeyPath, Any]:
+            return {key[n:]: value for key, value in marks.items() if key[:n] == prefix}
+
+        data: Any = self.data
+        for part in prefix:
+            data = data[part]
+        return YamlDocument(
+            data, self.file, self.text, rebase(self.value_marks), rebase(self.key_marks), rebase(self.raw_scalars)
+        )
+
     def ref(self, path: KeyPath, *, at_key: bool = False) -> SourceRef:
         """Where the value (or, with at_key, the key) at path stands; falls back to the nearest parent."""
         marks = self.key_marks if at_key else self.value_marks

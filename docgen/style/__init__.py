@@ -249,16 +249,21 @@ def _load_layers(name: str | os.PathLike[str], base_dir: Path | None, seen: tupl
 
 
 def load_profile(
-    name: str | os.PathLike[str] = "gbt9704", base_dir: Path | None = None, overrides: dict[str, Any] | None = None
+    name: str | os.PathLike[str] = "gbt9704",
+    base_dir: Path | None = None,
+    overrides: dict[str, Any] | YamlDocument | None = None,
 ) -> StyleProfile:
-    """Load a profile by name (``gbt9704``) or path, following ``extends:``, then apply ``overrides``."""
+    """Load a profile by name (``gbt9704``) or path, following ``extends:``, then apply ``overrides`` (a dict
+    shaped like a profile, or the ``style:`` mapping of a spec with its positions, for errors that point into it)."""
     layers = _load_layers(name, base_dir, ())
+    if overrides:
+        if not isinstance(overrides, YamlDocument):
+            overrides = YamlDocument(data=overrides, file="<overrides>", text="")
+        layers.append(overrides)
     merged: dict[str, Any] = {}
     for layer in layers:
         _check(_Reader(layer), layer.data)
         merged = _merge(merged, layer.data)
-    if overrides:
-        merged = _merge(merged, overrides)
     # Positions for errors in the merged result point at the last layer that set a key (good enough: layers are
     # checked one by one above, so a bad value is reported in its own file).
     return _resolve(_Reader(layers[-1]), merged, str(_profile_path(name, base_dir)))
@@ -280,6 +285,9 @@ _SECTIONS = {
 def _check(r: _Reader, data: dict[str, Any]) -> None:
     """Check one layer's keys and values on their own, so errors point into the file that holds them."""
     r.mapping((), data, tuple(_SECTIONS))
+    for section in ("page", "grid", "fonts", "colors", "roles", "rules", "page_number"):
+        if section in data:
+            r.mapping((section,), data[section], None)
     parsers = {
         "page": dict.fromkeys(_SECTIONS["page"], _margin) | {"width": _positive_length, "height": _positive_length},
         "grid": dict.fromkeys(_SECTIONS["grid"], _positive_int),
@@ -423,3 +431,53 @@ REQUIRED_ROLES = (
     "distribution",
     "page-number",
 )
+
+
+def describe_profile(profile: StyleProfile) -> str:
+    """The effective values of a profile, as YAML a clerk can read (lengths in mm, sizes in pt and 号)."""
+    from docgen.units import HAO_SIZES, MM
+
+    hao = {points: name for name, points in HAO_SIZES.items() if not name[0].isdigit()}
+
+    def mm(points: float) -> str:
+        return f"{points / MM:.2f}mm".replace(".00mm", "mm")
+
+    def size(points: float) -> str:
+        return f"{points:g}pt（{hao[points]}）" if points in hao else f"{points:g}pt"
+
+    lines = [f"profile: {profile.name}", f"source: {profile.source}", "page:"]
+    for key in ("page_width", "page_height", "margin_top", "margin_bottom", "margin_left", "margin_right"):
+        lines.append(f"  {key.removeprefix('page_')}: {mm(getattr(profile, key))}")
+    lines += [
+        f"  type_area: {mm(profile.type_width)} × {mm(profile.type_height)}",
+        "grid:",
+        f"  lines_per_page: {profile.lines_per_page}",
+        f"  chars_per_line: {profile.chars_per_line}",
+        f"  line_pitch: {profile.line_pitch:.3f}pt",
+        f"  char_pitch: {profile.char_pitch:.3f}pt",
+        "fonts:",
+    ]
+    for key, face in profile.fonts.items():
+        pinned = f", file: {face.file}" if face.file else ""
+        lines.append(f"  {key}: {{names: [{', '.join(face.names)}], default: {face.default}{pinned}}}")
+    lines.append("roles:")
+    for key, role in profile.roles.items():
+        fields = [f"font: {role.font}", f"size: {size(role.size)}", f"align: {role.align}"]
+        for name in ("first_indent", "indent_left", "indent_right", "space_before", "space_after"):
+            if getattr(role, name):
+                fields.append(f"{name}: {getattr(role, name):g}")
+        if role.lines != 1:
+            fields.append(f"lines: {role.lines}")
+        if role.color != "000000":
+            fields.append(f"color: '#{role.color}'")
+        lines.append(f"  {key}: {{{', '.join(fields)}}}")
+    lines.append("rules:")
+    for key, rule in profile.rules.items():
+        lines.append(f"  {key}: {{width: {mm(rule.width)}, color: '#{rule.color}'}}")
+    lines += [
+        "page_number:",
+        f'  format: "{profile.page_number_format}"',
+        f"  distance: {mm(profile.page_number_distance)}",
+        f"  indent: {profile.page_number_indent:g}",
+    ]
+    return "\n".join(lines)

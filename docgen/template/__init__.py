@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 import jinja2
+from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.errors import SourceRef, TemplateError
@@ -22,7 +23,7 @@ from docgen.model.blocks import DocModel, chinese_numeral
 from docgen.model.parse import parse_markup
 from docgen.spec.model import Spec
 
-__all__ = ["builtin_templates_dir", "render_model", "template_search_path"]
+__all__ = ["builtin_templates_dir", "export_templates", "list_kinds", "render_model", "template_search_path"]
 
 
 def builtin_templates_dir() -> Path:
@@ -44,14 +45,22 @@ def cn_date(value: dt.date | None) -> str:
 
 
 class _RecordingLoader(jinja2.FileSystemLoader):
-    """Remembers which files it served, so markup errors can be traced back to a template line."""
+    """Clerk folders before the built-in templates; ``builtin/NAME`` always means the built-in one, so a clerk's
+    ``meeting-summary/document.xml`` can extend ``builtin/meeting-summary/document.xml`` and change one block.
+    Remembers which files it served, so markup errors can be traced back to a template line."""
+
+    BUILTIN = "builtin/"
 
     def __init__(self, searchpath: Sequence[Path]) -> None:
         super().__init__([str(p) for p in searchpath])
+        self.builtin = jinja2.FileSystemLoader(str(builtin_templates_dir()))
         self.served: list[str] = []
 
     def get_source(self, environment: jinja2.Environment, template: str):  # type: ignore[no-untyped-def]
-        source, filename, uptodate = super().get_source(environment, template)
+        if template.startswith(self.BUILTIN):
+            source, filename, uptodate = self.builtin.get_source(environment, template.removeprefix(self.BUILTIN))
+        else:
+            source, filename, uptodate = super().get_source(environment, template)
         if filename not in self.served:
             self.served.append(filename)
         return source, filename, uptodate
@@ -117,6 +126,7 @@ def render_markup(spec: Spec, templates: str | os.PathLike[str] | None = None) -
     name = f"{spec.kind}/document.xml"
     try:
         template = env.get_template(name)
+        _check_blocks(env, loader, name)
         return template.render(spec=spec), loader
     except jinja2.TemplateNotFound as exc:
         kinds = sorted(
@@ -153,6 +163,60 @@ def render_markup(spec: Spec, templates: str | os.PathLike[str] | None = None) -
         if where is None:
             raise
         raise TemplateError(f"模板运行出错：{exc}", SourceRef(*where)) from None
+
+
+def _check_blocks(env: jinja2.Environment, loader: jinja2.BaseLoader, name: str) -> set[str]:
+    """Blocks a template may fill: a block that its parent does not have would be dropped by Jinja without a
+    word, so it is an error (a misspelt {% block titel %} must not silently keep the built-in title)."""
+    source, filename, _ = loader.get_source(env, name)
+    tree = env.parse(source, name, filename)
+    blocks = list(tree.find_all(nodes.Block))
+    nested = {inner.name for block in blocks for inner in block.find_all(nodes.Block)}
+    own = {block.name: block.lineno for block in blocks}
+    parent = next(tree.find_all(nodes.Extends), None)
+    if parent is None or not isinstance(parent.template, nodes.Const):
+        return set(own)
+    inherited = _check_blocks(env, loader, parent.template.value)
+    # Top-level blocks override the parent's; blocks nested inside them are new places to override further down.
+    for block, line in own.items():
+        if block not in inherited and block not in nested:
+            raise TemplateError(
+                f"模板定义了块“{block}”，但它继承的“{parent.template.value}”里没有这个块，内容不会出现",
+                SourceRef(filename, line),
+                hint=f"可以覆盖的块：{'、'.join(sorted(inherited))}",
+            )
+    return inherited | set(own)
+
+
+def list_kinds(templates: str | os.PathLike[str] | None = None) -> list[tuple[str, Path]]:
+    """Document kinds the template folders offer (a kind is a folder holding document.xml), clerk folders first."""
+    folders = ([Path(templates)] if templates else []) + [builtin_templates_dir()]
+    seen: dict[str, Path] = {}
+    for folder in folders:
+        if folder.is_dir():
+            for kind in sorted(folder.iterdir()):
+                if (kind / "document.xml").is_file():
+                    seen.setdefault(kind.name, kind)
+    return list(seen.items())
+
+
+def export_templates(kind: str, target: Path, *, overwrite: bool = False) -> list[Path]:
+    """Copy a kind's built-in templates (and the base they extend) into ``target`` for a clerk to edit."""
+    source = builtin_templates_dir()
+    if not (source / kind / "document.xml").is_file():
+        kinds = "、".join(name for name, _ in list_kinds())
+        raise TemplateError(f"没有“{kind}”这种公文模板", hint=f"可导出的模板：{kinds}")
+    files = [source / "base.xml", source / kind / "document.xml"]
+    copies = [target / path.relative_to(source) for path in files]
+    existing = [copy for copy in copies if copy.exists()]
+    if existing and not overwrite:
+        raise TemplateError(
+            f"目标目录里已有模板文件：{existing[0]}", SourceRef(str(existing[0])), hint="换一个目录，或加 --force 覆盖"
+        )
+    for original, copy in zip(files, copies, strict=True):
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(original.read_text(encoding="utf-8"), encoding="utf-8")
+    return copies
 
 
 def _locator(loader: _RecordingLoader):  # type: ignore[no-untyped-def]

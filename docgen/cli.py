@@ -15,6 +15,7 @@ from pathlib import Path
 
 from docgen import __version__
 from docgen.batch import build_many
+from docgen.check import Finding, apply_fixes, check_spec, findings_json, format_findings, load_lexicons
 from docgen.document import FORMATS
 from docgen.errors import DocgenError
 from docgen.fonts import STATUS, resolve_fonts
@@ -42,6 +43,16 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("-j", "--jobs", type=int, default=1, help="同时排版的进程数（默认 1）")
     build_cmd.add_argument("--templates", type=Path, help="自定义模板目录，先于自带模板查找")
     build_cmd.add_argument("--style", help="样式名（如 gbt9704）或样式文件路径")
+    build_cmd.add_argument("--strict", action="store_true", help="检查发现“必错”问题时不排版")
+    build_cmd.add_argument("--lexicon", action="append", type=Path, default=[], help="自己的规范表述词表，可重复")
+
+    check_cmd = commands.add_parser("check", help="检查规格里的文字问题", description="检查规格里的文字问题。")
+    check_cmd.add_argument("specs", nargs="+", type=Path, metavar="SPEC", help="规格文件（.yaml）")
+    check_cmd.add_argument(
+        "--fix", action="store_true", help="自动修正确定无误的问题（标点全半角、网页广告），直接改文件"
+    )
+    check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
+    check_cmd.add_argument("--lexicon", action="append", type=Path, default=[], help="自己的规范表述词表，可重复")
 
     fonts_cmd = commands.add_parser("fonts", help="列出每种字体由哪个字体文件提供", description="列出 PDF 用到的字体。")
     fonts_cmd.add_argument("--style", default="gbt9704", help="样式名或样式文件路径（默认 gbt9704）")
@@ -117,8 +128,24 @@ def _build(args: argparse.Namespace) -> int:
             note = f"，失败 {failed}" if failed else ""
             print(f"\r已完成 {done}/{total}{note}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
+    lexicons = load_lexicons(tuple(args.lexicon))
+    refused = []
+    for spec_path in args.specs:  # the same checks as docgen check, printed before building
+        try:
+            findings = check_spec(spec_path, lexicons)
+        except DocgenError:
+            continue  # the build reports it
+        for line in format_findings(findings):
+            print(line, file=sys.stderr)
+        if args.strict and any(f.level == "error" for f in findings):
+            refused.append(spec_path)
+    for spec_path in refused:
+        print(
+            f"{spec_path}: 有“必错”问题，按 --strict 不排版（先用 docgen check --fix 修正，或手工修改）",
+            file=sys.stderr,
+        )
     result = build_many(
-        args.specs,
+        [spec for spec in args.specs if spec not in refused],
         out_dir=args.out_dir,
         formats=args.formats or FORMATS,
         jobs=max(1, args.jobs),
@@ -135,7 +162,7 @@ def _build(args: argparse.Namespace) -> int:
     if result.failures and len(args.specs) > 1:
         count = len(result.failures)
         print(f"{count} 个规格文件失败，{len(args.specs) - count} 个成功", file=sys.stderr)
-    return EXIT_USER_ERROR if result.failures else 0
+    return EXIT_USER_ERROR if result.failures or refused else 0
 
 
 def _templates(args: argparse.Namespace) -> int:
@@ -158,7 +185,31 @@ def _styles(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "fonts": _fonts, "templates": _templates, "styles": _styles}
+def _check(args: argparse.Namespace) -> int:
+    lexicons = load_lexicons(tuple(args.lexicon))
+    worst = 0
+    every: list[Finding] = []
+    for spec_path in args.specs:
+        findings = check_spec(spec_path, lexicons)
+        if args.fix:
+            for change in apply_fixes(spec_path, findings):
+                before, after = change.before or "", change.after or "（删除）"
+                print(f"{spec_path}:{change.line}:{change.column}: 已修正 “{before}” → “{after}”")
+            findings = check_spec(spec_path, lexicons)
+        every += findings
+        if args.format == "text":
+            for line in format_findings(findings):
+                print(line)
+        if any(f.level == "error" for f in findings):
+            worst = 1
+    if args.format == "json":
+        print(findings_json(every))
+    elif not every:
+        print("没有发现问题")
+    return worst
+
+
+COMMANDS = {"build": _build, "check": _check, "fonts": _fonts, "templates": _templates, "styles": _styles}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

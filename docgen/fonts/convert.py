@@ -97,7 +97,15 @@ def converted(path: Path, index: int, chars: Iterable[str] | None = None) -> Pat
         return target
     label = "GB2312 字符集" if chars is None else f"{len(wanted)} 个字符"
     PROGRESS.info("首次使用字体 %s：正在转换 %s 供 PDF 嵌入（只转换一次）…", path.name, label)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only home (a sandbox, a service account): convert into the temp folder instead
+        target = (
+            Path(tempfile.gettempdir()) / f"docgen-fonts-{os.getuid() if hasattr(os, 'getuid') else 0}" / (target.name)
+        )
+        if target.is_file():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
     ps_name = f"Docgen{source[:8]}{tag[:8]}"
     fd, tmp = tempfile.mkstemp(prefix=".conv-", suffix=".ttf", dir=target.parent)
     os.close(fd)

@@ -44,6 +44,8 @@ class YamlDocument:
     value_marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     raw_scalars: dict[KeyPath, str] = field(default_factory=dict)
+    #: Where each scalar's source text starts and ends (character indexes into ``text``).
+    spans: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
 
     def sub(self, prefix: KeyPath) -> YamlDocument:
         """The part of this document under ``prefix`` as a document of its own, positions kept."""
@@ -58,6 +60,30 @@ class YamlDocument:
         return YamlDocument(
             data, self.file, self.text, rebase(self.value_marks), rebase(self.key_marks), rebase(self.raw_scalars)
         )
+
+    def source_indexes(self, path: KeyPath) -> list[int] | None:
+        """For each character of the string value at ``path``, its index in the file's text (None when unknown).
+
+        The value and its source differ by quotes, escapes, indentation and line folding; walking both and matching
+        characters in order maps every character that the source spells literally."""
+        span = self.spans.get(path)
+        value = self.raw_scalars.get(path)
+        if span is None or value is None:
+            return None
+        out: list[int] = []
+        j, end = span
+        for ch in value:
+            while j < end and self.text[j] != ch and not (ch == " " and self.text[j] == "\n"):
+                j += 1
+            if j >= end:
+                return None
+            out.append(j)
+            j += 1
+        return out
+
+    def position(self, index: int) -> tuple[int, int]:
+        """1-based line and column of a character index in the file's text."""
+        return _line_col(self.text, index)
 
     def ref(self, path: KeyPath, *, at_key: bool = False) -> SourceRef:
         """Where the value (or, with at_key, the key) at path stands; falls back to the nearest parent."""
@@ -178,6 +204,7 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode, path: KeyPath) -> Any:
         self.doc.raw_scalars[path] = node.value
+        self.doc.spans[path] = (node.start_mark.index, node.end_mark.index)
         tag = node.tag
         if tag == "tag:yaml.org,2002:timestamp":
             return self._date(node, path)

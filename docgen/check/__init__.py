@@ -1,0 +1,127 @@
+"""`docgen check`: find the damage and slips that real text carries (web copies, hand numbering, wrong dates) before
+they reach paper. Each finding has a code, a level (必错 error / 疑似 warning / 提示 info), a message in Chinese and
+the position, in the YAML file, of the character it is about.
+
+The checks read the spec as written (``Spec.source``), so positions point into the file; ``apply_fixes`` edits the
+file's own text at those positions, so comments, order and layout stay as the clerk left them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from docgen.check.lexicon import Lexicon, load_lexicons
+from docgen.check.rules import RULES, CheckContext
+from docgen.check.texts import spec_texts
+from docgen.errors import SourceRef, SpecError
+from docgen.output import write_atomic
+from docgen.spec import Spec, load_spec
+
+__all__ = ["LEVELS", "Change", "Finding", "apply_fixes", "check_spec", "format_findings", "load_lexicons"]
+
+#: level → how a clerk reads it
+LEVELS = {"error": "必错", "warning": "疑似", "info": "提示"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    level: str  # error | warning | info
+    message: str
+    file: str | None
+    line: int | None
+    column: int | None
+    key_path: str
+    excerpt: str = ""  # the offending text
+    offset: int = 0  # where the excerpt starts in the value at key_path
+    fix: tuple[int, int, str] | None = None  # replace text[start:end] of the file by this, when certain
+
+    @property
+    def location(self) -> str:
+        return SourceRef(self.file, self.line, self.column).location()
+
+
+@dataclass(frozen=True)
+class Change:
+    line: int
+    column: int
+    before: str
+    after: str
+
+
+def check_spec(spec: Spec | str | os.PathLike[str], lexicons: Sequence[Lexicon] | None = None) -> list[Finding]:
+    """Every finding for a spec, in file order."""
+    loaded = spec if isinstance(spec, Spec) else load_spec(spec)
+    context = CheckContext(loaded, spec_texts(loaded), list(lexicons) if lexicons is not None else load_lexicons())
+    findings = [finding for rule in RULES for finding in rule(context)]
+    return sorted(findings, key=lambda f: (f.line or 0, f.column or 0, f.code))
+
+
+def _group_key(finding: Finding) -> tuple[str, str, str]:
+    return finding.code, finding.level, finding.message
+
+
+def format_findings(findings: Iterable[Finding], *, shown: int = 3) -> list[str]:
+    """``file:line:col: 代码 级别 message`` lines; a finding that repeats is one line with its count and the first
+    positions (452 ASCII commas are one line, not 452)."""
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(_group_key(finding), []).append(finding)
+    lines = []
+    for (code, level, message), members in groups.items():
+        first = members[0]
+        text = f"{first.location}: {code} {LEVELS[level]} {message}"
+        if first.excerpt and len(members) == 1:
+            text += f"：“{first.excerpt}”（{first.key_path}）"
+        if len(members) > 1:
+            where = "，".join(f"{m.line}:{m.column}" for m in members[1:shown])
+            more = " 等" if len(members) > shown else ""
+            text += f"（共 {len(members)} 处" + (f"，另见 {where}{more}" if where else "") + "）"
+        lines.append(text)
+    return lines
+
+
+def findings_json(findings: Iterable[Finding]) -> str:
+    items = []
+    for finding in findings:
+        item = asdict(finding)
+        item["level_name"] = LEVELS[finding.level]
+        item["fixable"] = finding.fix is not None
+        del item["fix"]
+        items.append(item)
+    return json.dumps(items, ensure_ascii=False, indent=2)
+
+
+def apply_fixes(path: Path, findings: Iterable[Finding]) -> list[Change]:
+    """Apply the certain fixes (punctuation width, confirmed injected tokens) to the YAML file itself, keeping
+    everything else byte for byte; the edited file must load to the same spec but for those characters, or
+    nothing is written."""
+    text = path.read_text(encoding="utf-8-sig")
+    edits = sorted({f.fix for f in findings if f.fix is not None}, reverse=True)
+    changes = []
+    result = text
+    last_start = len(text) + 1
+    for start, end, replacement in edits:
+        if end > last_start:  # overlapping edits (a comma inside a removed token): keep the outer one
+            continue
+        line, column = _line_col(text, start)
+        changes.append(Change(line, column, text[start:end], replacement))
+        result = result[:start] + replacement + result[end:]
+        last_start = start
+    if not changes:
+        return []
+    try:
+        load_spec(result)
+    except SpecError as error:  # pragma: no cover - a fix must never break the file; refuse rather than write
+        raise SpecError(f"自动修正后文件无法读取，未写入：{error.message}", SourceRef(str(path))) from None
+    write_atomic(path, result.encode("utf-8"))
+    return sorted(changes, key=lambda c: (c.line, c.column))
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1

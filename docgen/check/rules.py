@@ -1,0 +1,432 @@
+"""The checks, one function per rule; each yields findings for a spec's texts.
+
+Codes: D damage from copying (D001 half-width punctuation, D002 injected tokens, D003 unbalanced pairs, D004 doubled
+punctuation); L 规范表述 (lexicon); N 序号 (hand numbering); T 数字与日期; S 结构; H 标题.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from docgen.check.lexicon import Lexicon
+from docgen.check.texts import TextItem
+from docgen.spec import Spec
+from docgen.spec.yamlsource import format_path
+
+CN_NUMERALS = "一二三四五六七八九十"
+HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
+
+
+@dataclass
+class CheckContext:
+    spec: Spec
+    texts: list[TextItem]
+    lexicons: list[Lexicon]
+
+    @property
+    def file(self) -> str | None:
+        return self.spec.source.file if self.spec.source else None
+
+
+def _finding(
+    item: TextItem, offset: int, length: int, code: str, level: str, message: str, replacement: str | None = None
+):  # type: ignore[no-untyped-def]
+    from docgen.check import Finding
+
+    line, column, index = item.locate(offset)
+    fix = None
+    if replacement is not None and index is not None:
+        _, _, end_index = item.locate(offset + length - 1)
+        if end_index is not None and end_index - index == length - 1:  # spelled literally in the file: certain
+            fix = (index, end_index + 1, replacement)
+    return Finding(
+        code,
+        level,
+        message,
+        item.doc.file,
+        line,
+        column,
+        item.key_path,
+        item.text[offset : offset + length],
+        offset,
+        fix,
+    )
+
+
+def is_chinese(ch: str) -> bool:
+    """Hanzi, CJK and full-width punctuation, and the quotation marks Chinese text uses."""
+    code = ord(ch)
+    return (
+        0x3400 <= code <= 0x9FFF
+        or 0x20000 <= code <= 0x3FFFF
+        or 0x3000 <= code <= 0x303F
+        or 0xFF00 <= code <= 0xFFEF
+        or ch in "“”‘’…—"
+    )
+
+
+def _neighbour(text: str, index: int, step: int) -> str:
+    index += step
+    while 0 <= index < len(text) and text[index] == " ":
+        index += step
+    return text[index] if 0 <= index < len(text) else ""
+
+
+# -- D: damage ---------------------------------------------------------------------------------------------------
+
+
+def half_width_punctuation(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    for item in ctx.texts:
+        text = item.text
+        for i, ch in enumerate(text):
+            if ch not in HALF_TO_FULL:
+                continue
+            before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
+            if ch in ",:" and before.isdigit() and after.isdigit():
+                continue  # 1,000 and 10:30
+            chinese = (is_chinese(before) if before else False) or (is_chinese(after) if after else False)
+            if ch in ",;:?!" and before and not is_chinese(before) and not (after and is_chinese(after)):
+                chinese = False
+            if chinese:
+                yield _finding(
+                    item,
+                    i,
+                    1,
+                    "D001",
+                    "error",
+                    f"中文里用了半角标点“{ch}”，应为全角“{HALF_TO_FULL[ch]}”",
+                    HALF_TO_FULL[ch],
+                )
+
+
+_DIGIT_TOKEN = re.compile(r"(?<=[\u4e00-\u9fff])([A-Za-z][0-9][A-Za-z0-9]{0,2})([\u4e00-\u9fff]{2,4})")
+_AD_TOKEN = re.compile(
+    r"(?<=[\u4e00-\u9fff“”，。、；：])([A-Za-z][A-Za-z0-9]{0,3}[\u4e00-\u9fff]{2,3})(?=[，。、；：！？”,.;:!?]|$)"
+)
+
+
+def _shared_start(texts: list[str]) -> str:
+    first = texts[0]
+    length = 0
+    while length < len(first) and all(len(t) > length and t[length] == first[length] for t in texts):
+        length += 1
+    return first[:length]
+
+
+def injected_tokens(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    known = {token for lexicon in ctx.lexicons for token in lexicon.injected}
+    occurrences: list[tuple[TextItem, int, str]] = []
+    for item in ctx.texts:
+        for token in known:
+            start = item.text.find(token)
+            while start >= 0:
+                occurrences.append((item, start, token))
+                start = item.text.find(token, start + len(token))
+        for match in _AD_TOKEN.finditer(item.text):
+            token = match.group(1)
+            if token not in known and not any(token in k or k in token for k in known):
+                occurrences.append((item, match.start(1), token))
+    # A letter-and-digit token glued to Chinese that recurs (M6米乐) is an advert wherever it sits, mid-clause too:
+    # its Chinese part is what all its occurrences share.
+    glued: dict[str, list[tuple[TextItem, int, str]]] = {}
+    for item in ctx.texts:
+        for match in _DIGIT_TOKEN.finditer(item.text):
+            glued.setdefault(match.group(1), []).append((item, match.start(), match.group(2)))
+    for prefix, places in glued.items():
+        if len(places) < 3:
+            continue
+        shared = _shared_start([hanzi for _, _, hanzi in places])
+        if len(shared) < 2 or prefix + shared in known:
+            continue
+        for item, start, _ in places:
+            if not any(o[0] is item and o[1] == start for o in occurrences):
+                occurrences.append((item, start, prefix + shared))
+    occurrences.sort(key=lambda o: (id(o[0]), o[1]))
+    kept: list[tuple[TextItem, int, str]] = []
+    for occurrence in occurrences:  # "M6米乐M6米乐": tokens that overlap one already found are not counted twice
+        item, start, token = occurrence
+        if kept and kept[-1][0] is item and start < kept[-1][1] + len(kept[-1][2]):
+            continue
+        kept.append(occurrence)
+    counts = Counter(token for _, _, token in kept)
+    for item, start, token in kept:
+        recurring = counts[token] >= 3 and any(ch.isdigit() for ch in token)
+        if token in known or recurring:
+            yield _finding(item, start, len(token), "D002", "error", f"句中夹带了网页广告或水印“{token}”，应删除", "")
+        else:
+            yield _finding(item, start, len(token), "D002", "warning", f"“{token}”像是网页插入的广告或水印，请核对原文")
+
+
+_PAIRS = {"（": "）", "《": "》", "“": "”", "‘": "’", "【": "】", "〔": "〕"}
+
+
+def unbalanced_pairs(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    closers = {v: k for k, v in _PAIRS.items()}
+    for item in ctx.texts:
+        stack: list[tuple[str, int]] = []
+        for i, ch in enumerate(item.text):
+            if ch in _PAIRS:
+                stack.append((ch, i))
+            elif ch in closers:
+                if stack and stack[-1][0] == closers[ch]:
+                    stack.pop()
+                else:
+                    yield _finding(item, i, 1, "D003", "warning", f"“{ch}”没有与之配对的“{closers[ch]}”")
+        for ch, i in stack:
+            yield _finding(item, i, 1, "D003", "warning", f"“{ch}”没有与之配对的“{_PAIRS[ch]}”")
+
+
+_DOUBLED = re.compile(r"([，。、；：])\1|[，、；：][。，、；：]|。[，、；：]")
+
+
+def doubled_punctuation(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    for item in ctx.texts:
+        for match in _DOUBLED.finditer(item.text):
+            yield _finding(
+                item, match.start(), len(match.group()), "D004", "warning", f"标点重复或连用不当：“{match.group()}”"
+            )
+
+
+# -- L: 规范表述 ------------------------------------------------------------------------------------------------
+
+
+def fixed_phrases(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    for item in ctx.texts:
+        text = item.text
+        for lexicon in ctx.lexicons:
+            for phrase in lexicon.phrases:
+                correct_spans = [(m.start(), m.end()) for m in re.finditer(re.escape(phrase.correct), text)]
+                for wrong in phrase.wrong:
+                    for match in re.finditer(re.escape(wrong), text):
+                        start, end = match.span()
+                        if any(a <= start and end <= b for a, b in correct_spans):
+                            continue
+                        if any(text.startswith(word, end) for word in phrase.unless_followed_by):
+                            continue
+                        if any(text[:start].endswith(word) for word in phrase.unless_preceded_by):
+                            continue
+                        note = f"（{phrase.note}）" if phrase.note else ""
+                        yield _finding(
+                            item,
+                            start,
+                            end - start,
+                            "L001",
+                            phrase.level,
+                            f"规范表述有误：“{wrong}”应为“{phrase.correct}”{note}",
+                        )
+
+
+# -- N: 序号 ------------------------------------------------------------------------------------------------------
+
+_HAND_NUMBER = re.compile(
+    r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.、．]|（\d+）|\(\d+\))"
+)
+
+
+def hand_numbering(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    for item in ctx.texts:
+        if item.kind not in ("heading", "section-heading"):
+            continue
+        if match := _HAND_NUMBER.match(item.text):
+            yield _finding(
+                item,
+                match.start(1),
+                len(match.group(1)),
+                "N001",
+                "error",
+                f"标题前手工写了序号“{match.group(1)}”，排版时会自动编号，重复了",
+            )
+
+
+def _numeral(text: str) -> int:
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + CN_NUMERALS.index(text[1]) + 1
+    if len(text) == 2 and text[1] == "十":
+        return (CN_NUMERALS.index(text[0]) + 1) * 10
+    return CN_NUMERALS.index(text[0]) + 1 if len(text) == 1 else -1
+
+
+def _sequence(ctx: CheckContext, pattern: re.Pattern[str], code: str, label: str) -> Iterator:  # type: ignore[type-arg]
+    """Numbers must go 一, 二, 三 … within a paragraph, and on across the paragraphs of one list (a list of
+    paragraphs that each start with 一、 二、 三、 is one sequence); starting again at 一 is always allowed."""
+    expected, parent = 1, None
+    for item in ctx.texts:
+        if item.path[:-1] != parent or not isinstance(item.path[-1], int):
+            expected, parent = 1, item.path[:-1]
+        fresh = True  # the first number of a paragraph may start a new list at 一
+        for match in pattern.finditer(item.text):
+            number = _numeral(match.group(1))
+            if number < 1:
+                continue
+            restart = number == 1 and (fresh or expected > 2)
+            fresh = False
+            if number == expected or restart:
+                expected = number + 1
+                continue
+            what = "重复" if number < expected else "跳号"
+            right = f"，按顺序应为“{CN_NUMERALS[expected - 1]}{label}”" if expected <= 10 else ""
+            yield _finding(
+                item,
+                match.start(1),
+                len(match.group(1)) + len(label),
+                code,
+                "warning",
+                f"段内序号{what}：此处是“{match.group(1)}{label}”{right}",
+            )
+            expected = number + 1
+
+
+def shi_sequence(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    yield from _sequence(
+        ctx, re.compile(r"(?:^|(?<=[。；，：！？,;:!?\s]))([一二三四五六七八九十]{1,2})是"), "N002", "是"
+    )
+
+
+def inline_sequence(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    yield from _sequence(ctx, re.compile(r"(?:^|(?<=[。；：！？;:!?\s]))([一二三四五六七八九十]{1,2})、"), "N003", "、")
+
+
+_ARABIC_DUN = re.compile(r"(?:^|(?<=[。；：！？\s]))(\d{1,2})、")
+_ARABIC_DOT = re.compile(r"(?:^|(?<=[。；：！？\s]))(\d{1,2})\.(?!\d)")
+
+
+def mixed_arabic_numbering(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    dun = [(item, m) for item in ctx.texts for m in _ARABIC_DUN.finditer(item.text)]
+    dot = [(item, m) for item in ctx.texts for m in _ARABIC_DOT.finditer(item.text)]
+    if dun and dot:
+        for item, match in dun:
+            yield _finding(
+                item,
+                match.start(1),
+                len(match.group()),
+                "N004",
+                "warning",
+                f"序号“{match.group()}”与“1.”混用：阿拉伯数字序号后用下脚点“.”",
+            )
+
+
+# -- T: 数字与日期 ---------------------------------------------------------------------------------------------------
+
+_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
+_LEADING_ZERO = re.compile(r"(?<!\d)(\d{4}年0\d月|(?<!\d)0\d月|月0\d日)")
+_CN_YEAR = re.compile(r"[一二三四五六七八九〇零]{4}年")
+
+
+def dates(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    spec, doc = ctx.spec, ctx.spec.source
+    declared = {
+        "masthead.date": spec.masthead.date if spec.masthead else None,
+        "signature.date": spec.signature.date if spec.signature else None,
+        "distribution.printed_on": spec.distribution.printed_on if spec.distribution else None,
+    }
+    year = next((d.year for d in declared.values() if d), None)
+    meeting: tuple[dt.date, TextItem, int] | None = None
+    for item in ctx.texts:
+        for match in _MONTH_DAY.finditer(item.text):
+            month, day = int(match.group(1)), int(match.group(2))
+            try:
+                when = dt.date(year or 2000, month, day)
+            except ValueError:
+                yield _finding(item, match.start(), len(match.group()), "T001", "error", f"日期“{match.group()}”不存在")
+                continue
+            if meeting is None and item.kind == "body" and year:
+                meeting = (when, item, match.start())
+        for match in _LEADING_ZERO.finditer(item.text):
+            yield _finding(
+                item,
+                match.start(),
+                len(match.group()),
+                "T002",
+                "warning",
+                f"日期“{match.group()}”的月、日不编虚位（1 不写成 01）",
+            )
+        for match in _CN_YEAR.finditer(item.text):
+            yield _finding(
+                item,
+                match.start(),
+                len(match.group()),
+                "T003",
+                "info",
+                f"“{match.group()}”：公文中的年份一般用阿拉伯数字",
+            )
+    if doc is None:
+        return
+    from docgen.check import Finding
+
+    def at(path: str, message: str) -> Finding:
+        ref = doc.ref(tuple(path.split(".")))
+        return Finding("T004", "error", message, ref.file, ref.line, ref.column, path)
+
+    signed, printed = declared["signature.date"], declared["distribution.printed_on"]
+    if signed and printed and printed < signed:
+        yield at("distribution.printed_on", f"印发日期 {printed} 早于成文日期 {signed}")
+    if meeting:
+        when = meeting[0]
+        for path, value in declared.items():
+            if value and value < when:
+                yield at(path, f"{path} 的日期 {value} 早于正文里会议的日期 {when.month}月{when.day}日")
+
+
+# -- S: 结构 ------------------------------------------------------------------------------------------------------
+
+_MENTIONS = re.compile(r"见?附件(\d+)|附后|见附件")
+_PLACEHOLDER = re.compile(r"X{3,}|x{3,}|×{2,}|○{2,}|〔待补〕|【待补】|\[待补\]|待补充|TODO|TBD")
+
+
+def structure(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    count = len(ctx.spec.attachments)
+    for item in ctx.texts:
+        if item.kind in ("body", "heading"):
+            for match in _MENTIONS.finditer(item.text):
+                number = int(match.group(1)) if match.group(1) else 1
+                if number > count:
+                    yield _finding(
+                        item,
+                        match.start(),
+                        len(match.group()),
+                        "S001",
+                        "error",
+                        f"正文提到“{match.group()}”，但规格里只有 {count} 个附件",
+                    )
+        for match in _PLACEHOLDER.finditer(item.text):
+            yield _finding(
+                item, match.start(), len(match.group()), "S002", "error", f"留有占位符“{match.group()}”，请填写实际内容"
+            )
+
+
+# -- H: 标题 ------------------------------------------------------------------------------------------------------
+
+
+def title_punctuation(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    for item in ctx.texts:
+        if item.kind not in ("title", "attachment-title"):
+            continue
+        text = item.text.rstrip()
+        if text and text[-1] in "。，；：、.,;:":
+            yield _finding(item, len(text) - 1, 1, "H001", "error", f"标题末尾不加标点“{text[-1]}”")
+        elif text and text[-1] in "！？!?":
+            yield _finding(item, len(text) - 1, 1, "H001", "warning", f"标题末尾一般不加“{text[-1]}”")
+
+
+Rule = Callable[[CheckContext], Iterator]  # type: ignore[type-arg]
+RULES: tuple[Rule, ...] = (
+    half_width_punctuation,
+    injected_tokens,
+    unbalanced_pairs,
+    doubled_punctuation,
+    fixed_phrases,
+    hand_numbering,
+    shi_sequence,
+    inline_sequence,
+    mixed_arabic_numbering,
+    dates,
+    structure,
+    title_punctuation,
+)
+__all__ = ["RULES", "CheckContext", "format_path", "is_chinese"]

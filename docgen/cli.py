@@ -17,8 +17,10 @@ from docgen import __version__
 from docgen.batch import build_many
 from docgen.check import Finding, apply_fixes, check_spec, findings_json, format_findings, load_lexicons
 from docgen.document import FORMATS
-from docgen.errors import DocgenError
+from docgen.errors import DocgenError, OutputError, SourceRef
 from docgen.fonts import STATUS, resolve_fonts
+from docgen.importer import import_text
+from docgen.output import write_atomic
 from docgen.style import PROFILES_DIR, describe_profile, load_profile
 from docgen.template import export_templates, list_kinds
 
@@ -53,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     check_cmd.add_argument("--lexicon", action="append", type=Path, default=[], help="自己的规范表述词表，可重复")
+
+    import_cmd = commands.add_parser("import", help="把已有的文字稿转成规格文件", description="把文字稿转成规格文件。")
+    import_cmd.add_argument("source", type=Path, help="文字稿（.txt 或 .docx）")
+    import_cmd.add_argument("-o", "--output", type=Path, help="写入的规格文件（默认打印出来）")
+    import_cmd.add_argument("--speeches-start", type=int, metavar="N", help="发言摘登从第 N 段开始（从 1 数）")
+    import_cmd.add_argument("--force", action="store_true", help="覆盖已有的规格文件")
 
     fonts_cmd = commands.add_parser("fonts", help="列出每种字体由哪个字体文件提供", description="列出 PDF 用到的字体。")
     fonts_cmd.add_argument("--style", default="gbt9704", help="样式名或样式文件路径（默认 gbt9704）")
@@ -209,7 +217,31 @@ def _check(args: argparse.Namespace) -> int:
     return worst
 
 
-COMMANDS = {"build": _build, "check": _check, "fonts": _fonts, "templates": _templates, "styles": _styles}
+def _import(args: argparse.Namespace) -> int:
+    result = import_text(args.source, speeches_start=args.speeches_start)
+    for fix in result.fixes:
+        print(f"已修正 {fix}", file=sys.stderr)
+    for note in result.notes:
+        print(f"请核对 {note}", file=sys.stderr)
+    if args.output is None:
+        print(result.yaml_text, end="")
+        return 0
+    if args.output.exists() and not args.force:
+        raise OutputError("规格文件已存在，没有覆盖", SourceRef(str(args.output)), hint="换个文件名，或加 --force")
+    write_atomic(args.output, result.yaml_text.encode("utf-8"))
+    speeches = sum(len(a.get("speeches", [])) for a in result.spec.get("attachments", []))
+    print(f"已生成 {args.output}：正文 {len(result.spec['body'])} 段，发言 {speeches} 篇", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {
+    "build": _build,
+    "import": _import,
+    "check": _check,
+    "fonts": _fonts,
+    "templates": _templates,
+    "styles": _styles,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,6 +39,7 @@ class Finding:
     excerpt: str = ""  # the offending text
     offset: int = 0  # where the excerpt starts in the value at key_path
     fix: tuple[int, int, str] | None = None  # replace text[start:end] of the file by this, when certain
+    replacement: str | None = None  # the certain fix for the excerpt, whatever the file looks like
 
     @property
     def location(self) -> str:

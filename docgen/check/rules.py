@@ -54,6 +54,7 @@ def _finding(
         item.text[offset : offset + length],
         offset,
         fix,
+        replacement,
     )
 
 

@@ -36,6 +36,8 @@ class Document:
     name: str = "document"
     _layout: PagedDocument | None = field(default=None, repr=False)
     _fonts: dict[str, ResolvedFace] | None = field(default=None, repr=False)
+    #: After to_pdf(): characters no available font could draw, by face (shown as empty boxes, and warned about).
+    missing_glyphs: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     @property
     def layout(self) -> PagedDocument:
@@ -65,7 +67,8 @@ class Document:
 
         if notice := substitution_notice(self.fonts):
             LOG.warning(notice)
-        return render_pdf(self.layout, self.style, self.fonts, self.model.title)
+        self.missing_glyphs = {}
+        return render_pdf(self.layout, self.style, self.fonts, self.model.title, self.missing_glyphs)
 
     def to_bytes(self, fmt: str) -> bytes:
         if fmt == "docx":

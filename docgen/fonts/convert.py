@@ -119,8 +119,15 @@ def converted(path: Path, index: int, chars: Iterable[str] | None = None) -> Pat
     return target
 
 
+@lru_cache(maxsize=4)
+def _source_font(path: Path, index: int) -> TTFont:
+    """The source font, kept open: supplements for rare characters convert a few glyphs each, and parsing a CJK
+    font's CFF table again for each would cost seconds."""
+    return TTFont(str(path), fontNumber=index)
+
+
 def _convert(path: Path, index: int, wanted: frozenset[str], out: Path, ps_name: str) -> None:
-    source = TTFont(str(path), fontNumber=index)
+    source = _source_font(path, index)
     cmap = source.getBestCmap()
     glyph_set = source.getGlyphSet()
     mapping = {ord(ch): cmap[ord(ch)] for ch in wanted if ord(ch) in cmap}
@@ -175,4 +182,3 @@ def _convert(path: Path, index: int, wanted: frozenset[str], out: Path, ps_name:
     # Fixed timestamps: the same source gives the same bytes (reproducible PDFs).
     builder.setupHead(unitsPerEm=upem, fontRevision=source["head"].fontRevision, created=0, modified=0)
     builder.save(str(out))
-    source.close()

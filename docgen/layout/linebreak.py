@@ -18,6 +18,7 @@ from typing import Protocol
 from docgen.layout.chars import NO_LINE_END, NO_LINE_START, is_word_char
 
 EPSILON = 0.01  # points: rounding slack when a line is filled exactly
+MAX_BALANCED_LINES = 4  # titles longer than this are set like paragraphs (choosing cuts is combinatorial)
 EXTRA_TITLE_LINE = 6.0  # cost, in characters of imbalance, of setting a title on one more line than it needs
 
 
@@ -162,6 +163,8 @@ def balance_lines(text: str, role: str, width: float, metrics: Metrics) -> list[
     greedy = break_lines([(text, role)], width, metrics)
     if len(greedy) <= 1:
         return [text]
+    if len(greedy) > MAX_BALANCED_LINES:  # a title of paragraph length: trying every cut would never end
+        return [line.text.strip() for line in greedy]
     groups = clusters([(ch, role) for ch in text])
     bounds = []
     position = 0

@@ -107,7 +107,7 @@ class _DocxBuilder:
         core.author = ""
         core.comments = ""
         core.last_modified_by = ""
-        core.title = self.model.title
+        core.title = self.model.title[:255]  # the core properties hold at most 255 characters
         core.revision = 1
         core.created = when
         core.modified = when

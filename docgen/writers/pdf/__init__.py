@@ -234,6 +234,17 @@ def _stretchable(left: Glyph, right: Glyph) -> bool:
     return is_wide(left.char) or is_wide(right.char)
 
 
-def render_pdf(paged: PagedDocument, style: StyleProfile, faces: Mapping[str, ResolvedFace], title: str = "") -> bytes:
-    """Draw the laid-out document as PDF bytes, every font embedded as a subset."""
-    return _PdfBuilder(paged, style, faces, title).build()
+def render_pdf(
+    paged: PagedDocument,
+    style: StyleProfile,
+    faces: Mapping[str, ResolvedFace],
+    title: str = "",
+    missing: dict[str, set[str]] | None = None,
+) -> bytes:
+    """Draw the laid-out document as PDF bytes, every font embedded as a subset. Characters no available font
+    has a glyph for are added to ``missing`` (face → characters) and logged once."""
+    builder = _PdfBuilder(paged, style, faces, title)
+    data = builder.build()
+    if missing is not None:
+        missing.update(builder.book.missing)
+    return data

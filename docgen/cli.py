@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -244,7 +245,18 @@ COMMANDS = {
 }
 
 
+def _interrupt_on_sigterm() -> None:
+    """SIGTERM (a service stopping, `kill`) ends the build like Ctrl-C does: as an exception, so that temporary
+    files are removed on the way out and no half-written output is left."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _interrupt_on_sigterm()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

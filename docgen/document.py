@@ -21,6 +21,7 @@ from docgen.output import write_atomic
 from docgen.spec import Spec, load_spec
 from docgen.style import StyleProfile, load_profile
 from docgen.template import render_model
+from docgen.untrusted import Limits, check_paths, check_profile_fonts, check_size
 
 FORMATS = ("docx", "pdf")
 LOG = logging.getLogger("docgen")
@@ -95,10 +96,23 @@ def render(
     spec: str | os.PathLike[str] | dict[str, Any] | Spec,
     templates: str | os.PathLike[str] | None = None,
     style: str | os.PathLike[str] | StyleProfile | None = None,
+    *,
+    trusted: bool = True,
+    roots: Iterable[str | os.PathLike[str]] = (),
+    limits: Limits | None = None,
 ) -> Document:
-    """Spec (path, YAML text, dict or ``Spec``) → ``Document`` in memory; writes nothing."""
+    """Spec (path, YAML text, dict or ``Spec``) → ``Document`` in memory; writes nothing.
+
+    With ``trusted=False`` (a service building specs written by others) the spec may name templates, styles and
+    fonts only inside ``roots``, and is refused beyond ``limits`` (default ``Limits()``)."""
     loaded = load_spec(spec)
+    if not trusted:
+        roots = list(roots)
+        check_paths(loaded, roots)
+        check_size(loaded, limits or Limits())
     profile = _style_for(loaded, style)
+    if not trusted:
+        check_profile_fonts(profile, roots)
     model = render_model(loaded, templates)
     name = loaded.path.stem if loaded.path else "document"
     return Document(model, profile, name)

@@ -147,3 +147,87 @@ def test_unknown_kind_lists_the_available_ones() -> None:
         docgen.render("kind: notice\ntitle: 标题\nbody: [正文]\n")
     assert "meeting-summary" in info.value.hint
     assert info.value.key_path == "kind"
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_interrupted_build_leaves_no_partial_or_temporary_file(tmp_path: Path, sig: str) -> None:
+    import signal
+    import time
+
+    import yaml
+
+    data = yaml.safe_load(SEED_SPEC.read_text(encoding="utf-8"))
+    data["attachments"][0]["speeches"] = data["attachments"][0]["speeches"] * 30  # a few seconds of work
+    big = tmp_path / "big.yaml"
+    big.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "docgen", "build", str(big), "-o", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.0)
+    process.send_signal(getattr(signal, sig))
+    _, stderr = process.communicate(timeout=60)
+    leftovers = sorted(p.name for p in out.iterdir()) if out.exists() else []
+    assert not [name for name in leftovers if name.endswith(".tmp") or name.startswith(".")], leftovers
+    for name in leftovers:  # whatever was finished before the signal is whole
+        data_bytes = (out / name).read_bytes()
+        assert data_bytes[:2] == b"PK" if name.endswith(".docx") else data_bytes.rstrip().endswith(b"%%EOF")
+    assert process.returncode != 0 or len(leftovers) == 2
+    assert "Traceback" not in stderr
+
+
+def test_same_spec_same_bytes_in_separate_processes(tmp_path: Path) -> None:
+    outputs = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        subprocess.run(
+            [sys.executable, "-m", "docgen", "build", str(SEED_SPEC), "-o", str(out)],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        outputs.append(((out / f"{SEED_SPEC.stem}.docx").read_bytes(), (out / f"{SEED_SPEC.stem}.pdf").read_bytes()))
+    assert outputs[0] == outputs[1]
+
+
+def test_untrusted_specs_cannot_name_files_outside_the_roots(tmp_path: Path) -> None:
+    from docgen.untrusted import Limits, UntrustedInputError
+
+    (tmp_path / "tpl" / "meeting-summary").mkdir(parents=True)
+    (tmp_path / "tpl" / "meeting-summary" / "document.xml").write_text(
+        '{% extends "builtin/meeting-summary/document.xml" %}\n', encoding="utf-8"
+    )
+    outside = "title: 标题\nbody: [正文]\ntemplates: /etc\n"
+    with pytest.raises(UntrustedInputError) as info:
+        docgen.render(outside, trusted=False, roots=[tmp_path])
+    assert "/etc" in info.value.message
+    with pytest.raises(UntrustedInputError):
+        docgen.render("title: 标题\nbody: [正文]\nstyle: ../../etc/profile.yaml\n", trusted=False, roots=[tmp_path])
+    with pytest.raises(UntrustedInputError):
+        docgen.render(
+            {"title": "标题", "body": ["正文"], "style": {"fonts": {"heiti": {"file": "/etc/passwd"}}}},
+            trusted=False,
+            roots=[tmp_path],
+        )
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("title: 标题\nbody: [正文]\ntemplates: tpl\n", encoding="utf-8")
+    assert docgen.render(spec, trusted=False, roots=[tmp_path]).model.texts()[0] == "标题"
+    assert docgen.render(outside.replace("templates: /etc\n", ""), trusted=False).model.texts()[0] == "标题"
+    with pytest.raises(docgen.DocgenError) as too_big:
+        docgen.render({"title": "标题", "body": ["字" * 30_000]}, trusted=False)
+    assert "太长" in too_big.value.message
+    with pytest.raises(UntrustedInputError):
+        docgen.render({"title": "标题", "body": ["一段。"] * 11}, trusted=False, limits=Limits(max_paragraphs=10))
+
+
+def test_limits_for_everyone() -> None:
+    from docgen.spec.validate import MAX_TEXT_CHARS
+
+    with pytest.raises(docgen.SpecError) as info:
+        docgen.load_spec({"title": "标题", "body": ["字" * (MAX_TEXT_CHARS + 1)]})
+    assert "太长" in info.value.message and info.value.key_path == "body[0]"
+    long = docgen.render({"title": "标题", "body": ["会议强调" * 25_000]})  # 100,000 characters still build
+    assert long.page_count > 100

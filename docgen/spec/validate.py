@@ -29,6 +29,10 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
+#: One text field may hold at most this many characters: a 100,000-character paragraph builds (in about a second);
+#: ten times more is a mistake, not a paragraph.
+MAX_TEXT_CHARS = 1_000_000
+
 _TYPE_NAMES = {dict: "键值对", list: "列表", str: "文字", int: "数字", float: "数字", bool: "是/否"}
 
 
@@ -127,6 +131,12 @@ def _text(doc: YamlDocument, path: KeyPath, value: Any, *, required: bool, label
             hint="文字直接写在冒号后面；若是多段，请改用列表并检查键名",
         )
     _check_chars(doc, path, value)
+    if len(value) > MAX_TEXT_CHARS:
+        raise SpecError(
+            f"“{label}”太长（{len(value)} 字，上限 {MAX_TEXT_CHARS} 字）",
+            doc.ref(path),
+            hint="把它分成几段；一段通常不超过几千字",
+        )
     text = value.strip()
     if not text:
         if required:

@@ -161,3 +161,36 @@ def test_a_build_that_falls_back_says_so_once(tmp_path: Path) -> None:
         assert "替代字体" not in result.stderr
     else:
         assert result.stderr.count("替代字体") == 1
+
+
+def test_rare_characters_come_from_a_fallback_font_and_are_reported(caplog: pytest.LogCaptureFixture) -> None:
+    import io
+    import logging
+
+    import pdfplumber
+
+    from .docx_xml import DocxXml
+
+    document = docgen.render({"title": "标题", "body": ["姓名：𠮷田、𡈽屋，心情😀。"]})
+    with caplog.at_level(logging.WARNING, logger="docgen"):
+        pdf = document.to_pdf()
+    assert document.missing_glyphs == {}  # nothing drawn as an empty box
+    with pdfplumber.open(io.BytesIO(pdf)) as opened:
+        text = "".join(c["text"] for c in opened.pages[0].chars)
+    assert "𠮷田、𡈽屋，心情😀。" in text  # drawn, and copied out as the same characters
+    fallback = [r.getMessage() for r in caplog.records if "改用其他字体" in r.getMessage()]
+    assert len(fallback) == 1 and "𠮷" in fallback[0] and "😀" in fallback[0] and "body" in fallback[0]
+    runs = [(t, r) for p in DocxXml(document.to_docx()).paragraphs() for t, r in p.runs]
+    xml = DocxXml(document.to_docx())
+    extb = next(
+        r
+        for p in xml.paragraphs()
+        for r in p.element.iter()
+        if r.tag.endswith("}r") and "𠮷" in "".join(t.text or "" for t in r.iter() if t.tag.endswith("}t"))
+    )
+    fonts = extb.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}rPr/"
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}rFonts"
+    )
+    assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "SimSun-ExtB"
+    assert runs

@@ -49,6 +49,28 @@ def default_font(kind: str) -> tuple[str, Path]:
     return "Noto Serif SC", Path(pylopdf_fonts_zh_cn.serif_path())
 
 
+def fallback_fonts() -> list[Path]:
+    """Fonts for characters the Chinese faces lack, tried in this order (each converted or registered only when a
+    document needs it): Noto Serif JP (Ext-B hanzi such as 𠮷 𡈽), then Noto Emoji, Noto Sans Symbols, Noto Sans
+    and Noto Sans for other scripts (from the manimgx-fonts package)."""
+    paths: list[Path] = []
+    try:
+        import pylopdf_fonts_jp
+
+        paths.append(Path(pylopdf_fonts_jp.__file__).parent / "NotoSerifJP-Regular.otf")
+    except ImportError:  # pragma: no cover - a dependency; without it those characters stay unrenderable
+        pass
+    try:
+        import manimgx_fonts
+
+        folder = Path(manimgx_fonts.__file__).parent
+        paths += [folder / "NotoEmoji[wght].ttf", folder / "NotoSansSymbols[wght].ttf", folder / "NotoSans[wght].ttf"]
+        paths += sorted(p for p in folder.glob("NotoSans*[[]wght[]].ttf") if p not in paths and "Italic" not in p.name)
+    except ImportError:  # pragma: no cover
+        pass
+    return [path for path in paths if path.is_file()]
+
+
 def _pinned(face: FontFace, style: StyleProfile, env: Mapping[str, str]) -> ResolvedFace | None:
     variable = f"DOCGEN_FONT_{face.key.upper().replace('-', '_')}"
     spec = env.get(variable) or face.file

@@ -137,14 +137,14 @@ class _DocxBuilder:
     # -- runs and paragraphs -------------------------------------------------------------------------------
     def run(self, paragraph: WordParagraph, text: str, role: str | None = None) -> None:
         """Append text in the paragraph's style, or in a run-in heading's character style (``role``)."""
-        for piece, pinned in _split_ambiguous(text):
-            if not piece:
-                continue
+        for piece, kind in _segments(text):
             run = paragraph.add_run(piece, CHARACTER_STYLE.get(role or ""))
             oxml.east_asian_hint(run._r)
-            if pinned:
+            if kind == "pinned":
                 face = self.style.face(role if role in CHARACTER_STYLE else self.role_of(paragraph)).name
                 oxml.set_fonts(run._r.get_or_add_rPr(), latin=face, east_asian=face)
+            elif kind in RARE_FONTS:  # characters the 公文 faces lack: a font Word has for them
+                oxml.set_fonts(run._r.get_or_add_rPr(), latin=RARE_FONTS[kind], east_asian=RARE_FONTS[kind])
 
     def role_of(self, paragraph: WordParagraph) -> str:
         name = paragraph.style.name
@@ -287,21 +287,36 @@ class _DocxBuilder:
 _AMBIGUOUS = frozenset("“”‘’—…·")
 
 
-def _split_ambiguous(text: str) -> list[tuple[str, bool]]:
-    """Split off the ambiguous marks that follow a half-width character; those runs get the Chinese face in every
-    font slot, so they are full-width in LibreOffice as in Word (which follows w:hint)."""
-    pieces: list[tuple[str, bool]] = []
-    start = 0
+#: Fonts Windows has for characters outside GB2312/GB18030's BMP set: Ext-B and later hanzi, and emoji.
+RARE_FONTS = {"extb": "SimSun-ExtB", "emoji": "Segoe UI Emoji"}
+
+
+def _kind(ch: str) -> str | None:
+    code = ord(ch)
+    if 0x20000 <= code <= 0x3FFFF:
+        return "extb"
+    if 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or code in (0x200D, 0xFE0F):
+        return "emoji"
+    return None
+
+
+def _segments(text: str) -> list[tuple[str, str | None]]:
+    """Runs of text by the font they need: most text takes the style's fonts; ambiguous marks (“”—…) after a
+    half-width character are pinned to the Chinese face in every slot (LibreOffice would otherwise set them in the
+    Latin font, at Latin width, while Word follows w:hint); Ext-B hanzi and emoji get a font that has them."""
+    kinds: list[str | None] = []
     for i, ch in enumerate(text):
-        if ch in _AMBIGUOUS and i > 0 and not is_wide(text[i - 1]):
-            pieces.append((text[start:i], False))
-            end = i
-            while end < len(text) and text[end] in _AMBIGUOUS:
-                end += 1
-            pieces.append((text[i:end], True))
-            start = end
-    pieces.append((text[start:], False))
-    return [(piece, pinned) for piece, pinned in pieces if piece]
+        kind = _kind(ch)
+        if ch in _AMBIGUOUS and i > 0 and (kinds[-1] == "pinned" or not is_wide(text[i - 1])):
+            kind = "pinned"
+        kinds.append(kind)
+    pieces: list[tuple[str, str | None]] = []
+    for ch, kind in zip(text, kinds, strict=True):
+        if pieces and pieces[-1][1] == kind:
+            pieces[-1] = (pieces[-1][0] + ch, kind)
+        else:
+            pieces.append((ch, kind))
+    return pieces
 
 
 def _normalize_zip(data: bytes) -> bytes:

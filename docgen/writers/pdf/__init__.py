@@ -7,12 +7,13 @@ the ideographic box of CJK fonts) centred in those rows. Rows are 225 mm / 22 = 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from reportlab.lib.colors import HexColor
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.fonts import ResolvedFace
@@ -200,6 +201,9 @@ class _PdfBuilder:
             text_object.textOut(ch)
         canvas.drawText(text_object)
 
+    def _by_role(self, chars: dict[str, set[str]]) -> str:
+        return "；".join(f"{''.join(sorted(c))}（{_roles_of(self.style, key)}）" for key, c in chars.items())
+
     def build(self) -> bytes:
         self.book.prepare(self.collect_needs())
         buffer = io.BytesIO()
@@ -222,11 +226,44 @@ class _PdfBuilder:
             self.draw_rules(canvas, page)
             self.draw_page_number(canvas, page.number)
             canvas.showPage()
-        canvas.save()
+        with _supplementary_to_unicode():
+            canvas.save()
+        if self.book.fallbacks:
+            LOG.warning("这些字符在公文字体中没有字形，PDF 中改用其他字体显示：%s", self._by_role(self.book.fallbacks))
         if self.book.missing:
-            listed = "；".join(f"{key}: {''.join(sorted(chars))}" for key, chars in self.book.missing.items())
-            LOG.warning("这些字符在可用字体中都没有字形，PDF 中会显示为空框：%s", listed)
+            LOG.warning("这些字符在可用字体中都没有字形，PDF 中会显示为空框：%s", self._by_role(self.book.missing))
         return buffer.getvalue()
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, with characters beyond the BMP (𠮷, emoji) written as UTF-16 surrogate pairs as
+    the PDF spec wants; reportlab writes their code point in hex, which readers misread (𠮷 came out as ₻)."""
+
+    text = _original_cmap(fontname, subset)
+    if all(code <= 0xFFFF for code in subset):
+        return text
+    for index, code in enumerate(subset):
+        if code > 0xFFFF:
+            pair = chr(code).encode("utf-16-be").hex().upper()
+            text = text.replace(f"<{index:02X}> <{code:04X}>", f"<{index:02X}> <{pair}>")
+    return text
+
+
+_original_cmap = ttfonts.makeToUnicodeCMap
+
+
+@contextlib.contextmanager
+def _supplementary_to_unicode() -> Iterator[None]:
+    """Use the corrected CMap while this document's fonts are written, and put reportlab's back afterwards."""
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+    try:
+        yield
+    finally:
+        ttfonts.makeToUnicodeCMap = _original_cmap
+
+
+def _roles_of(style: StyleProfile, face: str) -> str:
+    return "、".join(name for name, role in style.roles.items() if role.font == face) or "数字和西文"
 
 
 def _stretchable(left: Glyph, right: Glyph) -> bool:

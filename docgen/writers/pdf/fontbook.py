@@ -21,7 +21,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
 
-from docgen.fonts import ResolvedFace, default_font
+from docgen.fonts import ResolvedFace, default_font, fallback_fonts
 from docgen.fonts.convert import cache_dir, converted, is_postscript_outline, quiet_fonttools
 
 LOG = logging.getLogger("docgen")
@@ -122,6 +122,9 @@ class FontBook:
     _base: dict[str, _Font] = field(default_factory=dict)
     _chains: dict[str, list[_Font]] = field(default_factory=dict)
     missing: dict[str, set[str]] = field(default_factory=dict)
+    #: characters drawn from a font other than the face's own, by face (for the one warning a build gives)
+    fallbacks: dict[str, set[str]] = field(default_factory=dict)
+    _own: dict[str, int] = field(default_factory=dict)  # how many fonts at the head of a chain are the face's own
 
     def prepare(self, needs: Mapping[str, Iterable[str]]) -> None:
         """Register every face's font; for characters it lacks, a supplement converted from its source (when the
@@ -131,17 +134,23 @@ class FontBook:
             chain = self._fonts_for(face.path, face.index, set(chars))
             self._base[key] = chain[0]
             lacking = {ch for ch in chars if not any(self._has(font, ch) for font in chain)}
-            for kind in ("serif", "sans"):
+            for path in [default_font("serif")[1], default_font("sans")[1], *fallback_fonts()]:
                 if not lacking:
                     break
-                path = default_font(kind)[1]
-                if path != face.path:
-                    chain += self._fonts_for(path, 0, lacking)
-                    lacking = {ch for ch in lacking if not any(self._has(font, ch) for font in chain)}
+                if path == face.path:
+                    continue
+                whole_set = path in (default_font("serif")[1], default_font("sans")[1])
+                chain += self._fonts_for(path, 0, lacking, whole_set=whole_set)
+                lacking = {ch for ch in lacking if not any(self._has(font, ch) for font in chain)}
             self._chains[key] = chain
+            self._own[key] = 2 if len(chain) > 1 and chain[1].path.parent == chain[0].path.parent else 1
 
-    def _fonts_for(self, path: Path, index: int, chars: set[str]) -> list[_Font]:
-        """The font for a file, plus a supplement with the characters the converted set lacks (CFF sources)."""
+    def _fonts_for(self, path: Path, index: int, chars: set[str], whole_set: bool = True) -> list[_Font]:
+        """The font for a file, plus a supplement with the characters the converted set lacks (CFF sources).
+        A fallback font (``whole_set`` False) gets only the supplement: converting all of it would be wasted."""
+        if not whole_set and path.suffix.lower() != ".pfb" and is_postscript_outline(path, index):
+            extra = {ch for ch in chars if ord(ch) in _source_chars(path, index)}
+            return [_registered(converted(path, index, extra), 0)] if extra else []
         base = self._load(path, index)
         fonts = [base]
         lacking = {ch for ch in chars if not self._has(base, ch)}
@@ -163,8 +172,10 @@ class FontBook:
         return ord(ch) in font.chars
 
     def font_for(self, key: str, ch: str) -> str:
-        for font in self._chains[key]:
+        for position, font in enumerate(self._chains[key]):
             if self._has(font, ch):
+                if position >= self._own.get(key, 1) and not ch.isspace():
+                    self.fallbacks.setdefault(key, set()).add(ch)
                 return font.name
         self.missing.setdefault(key, set()).add(ch)
         return self._chains[key][0].name

@@ -55,6 +55,17 @@ def scaled_spec(factor: int, folder: Path) -> Path:
     return path
 
 
+def long_paragraph(folder: Path) -> Path:
+    """A spec whose body is one paragraph of 100,000 characters (the seed's text, repeated)."""
+    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    text = "".join(data["body"])
+    data["body"] = [(text * (100_000 // len(text) + 1))[:100_000]]
+    del data["attachments"]
+    path = folder / "long-paragraph.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1_000_000), encoding="utf-8")
+    return path
+
+
 def median_of(runs: int, command: list[str]) -> tuple[float, float]:
     samples = [measure(command) for _ in range(runs)]
     return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
@@ -79,7 +90,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        specs = {"seed": SEED, "seed ×10": scaled_spec(10, folder), "seed ×50": scaled_spec(50, folder)}
+        specs = {
+            "seed": SEED,
+            "seed ×10": scaled_spec(10, folder),
+            "seed ×25": scaled_spec(25, folder),
+            "seed ×50": scaled_spec(50, folder),
+            "one 100,000-character paragraph": long_paragraph(folder),
+        }
         docgen = [sys.executable, "-m", "docgen", "build"]
         rows = []
         measure([*docgen, str(SEED), "-o", str(folder)])  # warm: fonts converted and cached, files in page cache
@@ -88,7 +105,9 @@ def main() -> None:
             ("seed", ["pdf"]),
             ("seed", ["docx", "pdf"]),
             ("seed ×10", ["docx", "pdf"]),
+            ("seed ×25", ["docx", "pdf"]),
             ("seed ×50", ["docx", "pdf"]),
+            ("one 100,000-character paragraph", ["docx", "pdf"]),
         ):
             spec = specs[name]
             flags = [flag for fmt in formats for flag in ("-f", fmt)]

@@ -50,37 +50,29 @@ def convert_with_libreoffice(docx: Path, out_dir: Path) -> Path:
     return pdf
 
 
-@pytest.fixture(scope="session")
-def seed_document() -> docgen.Document:
-    return docgen.render(SEED_SPEC)
+def _built(factory: pytest.TempPathFactory, spec: Path, fmt: str) -> Path:
+    (path,) = docgen.build(spec, out_dir=factory.mktemp(f"{spec.stem}-{fmt}"), formats=[fmt])
+    return path
 
 
 @pytest.fixture(scope="session")
 def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("seed")
-    (path,) = docgen.build(SEED_SPEC, out_dir=out, formats=["docx"])
-    return path
+    return _built(tmp_path_factory, SEED_SPEC, "docx")
 
 
 @pytest.fixture(scope="session")
 def full_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("full")
-    (path,) = docgen.build(FULL_SPEC, out_dir=out, formats=["docx"])
-    return path
+    return _built(tmp_path_factory, FULL_SPEC, "docx")
 
 
 @pytest.fixture(scope="session")
 def seed_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("seed-pdf")
-    (path,) = docgen.build(SEED_SPEC, out_dir=out, formats=["pdf"])
-    return path
+    return _built(tmp_path_factory, SEED_SPEC, "pdf")
 
 
 @pytest.fixture(scope="session")
 def full_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("full-pdf")
-    (path,) = docgen.build(FULL_SPEC, out_dir=out, formats=["pdf"])
-    return path
+    return _built(tmp_path_factory, FULL_SPEC, "pdf")
 
 
 @pytest.fixture(scope="session")

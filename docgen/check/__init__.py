@@ -20,6 +20,7 @@ from docgen.check.texts import spec_texts
 from docgen.errors import SourceRef, SpecError
 from docgen.output import write_atomic
 from docgen.spec import Spec, load_spec
+from docgen.spec.yamlsource import line_col
 
 __all__ = ["LEVELS", "Change", "Finding", "apply_fixes", "check_spec", "format_findings", "load_lexicons"]
 
@@ -109,7 +110,7 @@ def apply_fixes(path: Path, findings: Iterable[Finding]) -> list[Change]:
     for start, end, replacement in edits:
         if end > last_start:  # overlapping edits (a comma inside a removed token): keep the outer one
             continue
-        line, column = _line_col(text, start)
+        line, column = line_col(text, start)
         changes.append(Change(line, column, text[start:end], replacement))
         result = result[:start] + replacement + result[end:]
         last_start = start
@@ -121,8 +122,3 @@ def apply_fixes(path: Path, findings: Iterable[Finding]) -> list[Change]:
         raise SpecError(f"自动修正后文件无法读取，未写入：{error.message}", SourceRef(str(path))) from None
     write_atomic(path, result.encode("utf-8"))
     return sorted(changes, key=lambda c: (c.line, c.column))
-
-
-def _line_col(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1

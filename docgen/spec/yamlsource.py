@@ -83,7 +83,7 @@ class YamlDocument:
 
     def position(self, index: int) -> tuple[int, int]:
         """1-based line and column of a character index in the file's text."""
-        return _line_col(self.text, index)
+        return line_col(self.text, index)
 
     def ref(self, path: KeyPath, *, at_key: bool = False) -> SourceRef:
         """Where the value (or, with at_key, the key) at path stands; falls back to the nearest parent."""
@@ -100,7 +100,8 @@ class YamlDocument:
         return SourceRef(self.file, 1, 1, format_path(path) or None)
 
 
-def _line_col(text: str, index: int) -> tuple[int, int]:
+def line_col(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index in a text."""
     line = text.count("\n", 0, index) + 1
     col = index - (text.rfind("\n", 0, index) + 1) + 1
     return line, col
@@ -112,7 +113,7 @@ def decode_utf8(raw: bytes, file: str | None) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         good = raw[: exc.start].decode("utf-8", errors="replace")
-        line, col = _line_col(good, len(good))
+        line, col = line_col(good, len(good))
         raise SpecError(
             f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节 0x{raw[exc.start]:02X} 无法解码）",
             SourceRef(file, line, col),
@@ -123,7 +124,7 @@ def decode_utf8(raw: bytes, file: str | None) -> str:
 
 def _yaml_error(exc: yaml.YAMLError, text: str, file: str | None) -> SpecError:
     if isinstance(exc, yaml.reader.ReaderError):
-        line, col = _line_col(text, exc.position)
+        line, col = line_col(text, exc.position)
         return SpecError(
             f"文件含有不能出现的控制字符 U+{exc.character:04X}",
             SourceRef(file, line, col),

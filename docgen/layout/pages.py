@@ -273,28 +273,29 @@ def layout_document(model: DocModel, style: StyleProfile, metrics: Metrics | Non
     for index, block in enumerate(model.blocks):
         chunks += composer.chunks(index, block, previous)
         previous = block
+
+    def new_page(*, flowed: bool) -> Page:
+        """Start the next page; ``flowed`` when text ran onto it (not an explicit page break)."""
+        nonlocal row, flowed_over
+        pages.append(Page(pages[-1].number + 1))
+        row, flowed_over = 0, flowed
+        return pages[-1]
+
     for position, chunk in enumerate(chunks):
         index = chunk.block
         need = sum(line.rows for line in chunk.lines)
         page = pages[-1]
         if chunk.new_page and (row > 0 or page.lines):
-            page = Page(page.number + 1)
-            pages.append(page)
-            row = 0
-            flowed_over = False
+            page = new_page(flowed=False)
         # Word and LibreOffice drop space before at the top of a page that text flowed onto, and keep it at the
         # start of the document and after an explicit page break.
         space = 0 if row == 0 and flowed_over else chunk.space_before
         if chunk.keep_next and row > 0 and row + space + _kept_rows(chunks, position) > rows:
-            page = Page(page.number + 1)
-            pages.append(page)
-            row, space, flowed_over = 0, 0, True
+            page = new_page(flowed=True)
+            space = 0
         if chunk.at_bottom:
             if row + space + need > rows:
-                page = Page(page.number + 1)
-                pages.append(page)
-                row = 0
-                flowed_over = True
+                page = new_page(flowed=True)
             space = rows - need - row
         row += space
         doc.starts.setdefault(index, (page.number, row, space))
@@ -302,10 +303,7 @@ def layout_document(model: DocModel, style: StyleProfile, metrics: Metrics | Non
         edges = {0: row}
         for i, line in enumerate(chunk.lines):
             if row + line.rows > rows:
-                page = Page(page.number + 1)
-                pages.append(page)
-                row = 0
-                flowed_over = True
+                page = new_page(flowed=True)
             page.lines.append(Placed(row, line, index))
             row += line.rows
             edges[i + 1] = row
@@ -313,9 +311,7 @@ def layout_document(model: DocModel, style: StyleProfile, metrics: Metrics | Non
             page.rules.append(RuleMark(float(edges.get(at, first_row)), key, index))
         row = min(row + chunk.space_after, rows)
         if row >= rows:
-            pages.append(Page(page.number + 1))
-            row = 0
-            flowed_over = True
+            new_page(flowed=True)
     if not pages[-1].lines and len(pages) > 1:
         pages.pop()
     return doc

@@ -85,7 +85,7 @@ def _style_for(spec: Spec, style: str | os.PathLike[str] | StyleProfile | None) 
     if style is not None:
         return load_profile(style, Path.cwd())
     if isinstance(spec.style, dict):
-        overrides = spec.source.sub(("style",)) if spec.source and spec.source.file != "<dict>" else spec.style
+        overrides = spec.source.sub(("style",)) if spec.source else spec.style
         return load_profile(spec.style.get("extends", "gbt9704"), spec.base_dir, overrides)
     if spec.style:
         return load_profile(spec.style, spec.base_dir)

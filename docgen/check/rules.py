@@ -58,6 +58,11 @@ def _finding(
     )
 
 
+def _at(item: TextItem, match: re.Match[str], code: str, level: str, message: str):  # type: ignore[no-untyped-def]
+    """A finding for the whole of a regex match."""
+    return _finding(item, match.start(), len(match.group()), code, level, message)
+
+
 def is_chinese(ch: str) -> bool:
     """Hanzi, CJK and full-width punctuation, and the quotation marks Chinese text uses."""
     code = ord(ch)
@@ -187,9 +192,7 @@ _DOUBLED = re.compile(r"([，。、；：])\1|[，、；：][。，、；：]|�
 def doubled_punctuation(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
     for item in ctx.texts:
         for match in _DOUBLED.finditer(item.text):
-            yield _finding(
-                item, match.start(), len(match.group()), "D004", "warning", f"标点重复或连用不当：“{match.group()}”"
-            )
+            yield _at(item, match, "D004", "warning", f"标点重复或连用不当：“{match.group()}”")
 
 
 # -- L: 规范表述 ------------------------------------------------------------------------------------------------
@@ -334,28 +337,14 @@ def dates(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
             try:
                 when = dt.date(year or 2000, month, day)
             except ValueError:
-                yield _finding(item, match.start(), len(match.group()), "T001", "error", f"日期“{match.group()}”不存在")
+                yield _at(item, match, "T001", "error", f"日期“{match.group()}”不存在")
                 continue
             if meeting is None and item.kind == "body" and year:
                 meeting = (when, item, match.start())
         for match in _LEADING_ZERO.finditer(item.text):
-            yield _finding(
-                item,
-                match.start(),
-                len(match.group()),
-                "T002",
-                "warning",
-                f"日期“{match.group()}”的月、日不编虚位（1 不写成 01）",
-            )
+            yield _at(item, match, "T002", "warning", f"日期“{match.group()}”的月、日不编虚位（1 不写成 01）")
         for match in _CN_YEAR.finditer(item.text):
-            yield _finding(
-                item,
-                match.start(),
-                len(match.group()),
-                "T003",
-                "info",
-                f"“{match.group()}”：公文中的年份一般用阿拉伯数字",
-            )
+            yield _at(item, match, "T003", "info", f"“{match.group()}”：公文中的年份一般用阿拉伯数字")
     if doc is None:
         return
     from docgen.check import Finding
@@ -387,18 +376,9 @@ def structure(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
             for match in _MENTIONS.finditer(item.text):
                 number = int(match.group(1)) if match.group(1) else 1
                 if number > count:
-                    yield _finding(
-                        item,
-                        match.start(),
-                        len(match.group()),
-                        "S001",
-                        "error",
-                        f"正文提到“{match.group()}”，但规格里只有 {count} 个附件",
-                    )
+                    yield _at(item, match, "S001", "error", f"正文提到“{match.group()}”，但规格里只有 {count} 个附件")
         for match in _PLACEHOLDER.finditer(item.text):
-            yield _finding(
-                item, match.start(), len(match.group()), "S002", "error", f"留有占位符“{match.group()}”，请填写实际内容"
-            )
+            yield _at(item, match, "S002", "error", f"留有占位符“{match.group()}”，请填写实际内容")
 
 
 # -- H: 标题 ------------------------------------------------------------------------------------------------------

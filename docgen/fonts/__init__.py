@@ -31,10 +31,6 @@ class ResolvedFace:
     index: int  # subfont in a .ttc/.otc collection
     status: str  # configured | official | substitute | default
 
-    @property
-    def is_type1(self) -> bool:
-        return self.path.suffix.lower() == ".pfb"
-
 
 def default_font(kind: str) -> tuple[str, Path]:
     """The faces that ``pip install docgen`` provides."""

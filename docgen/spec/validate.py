@@ -63,9 +63,6 @@ class _Mapping:
                 raise SpecError(f"{what}中没有“{key}”这个键", doc.ref((*path, key), at_key=True), hint=hint)
         self.value: dict[str, Any] = value
 
-    def _err(self, key: str, message: str, hint: str | None = None) -> SpecError:
-        return SpecError(message, self.doc.ref((*self.path, key)), hint=hint)
-
     def text(self, key: str, *, required: bool = False, label: str = "") -> str | None:
         return _text(self.doc, (*self.path, key), self.value.get(key), required=required, label=label or key)
 

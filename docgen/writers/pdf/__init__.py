@@ -11,8 +11,10 @@ import contextlib
 import io
 import logging
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
@@ -29,6 +31,95 @@ LOG = logging.getLogger("docgen")
 ASCENT = 0.88  # share of the em above the baseline in the ideographic em box
 
 
+@dataclass(frozen=True)
+class _Ink:
+    """How one character of one role is drawn."""
+
+    font: str  # reportlab's registered font name
+    size: float
+    width: float  # advance as drawn, in pt
+    scale: float  # horizontal scaling in % (100 but for the stretched dash)
+    color: str  # "r g b" for the rg/RG operators
+    stroke: float  # outline width of faux bold (text render mode 2), 0 for none
+
+    def joins(self, other: _Ink) -> bool:
+        """Whether a glyph in this ink can continue a run drawn in ``other``: same font state, no scaling."""
+        return (
+            self.font == other.font
+            and self.size == other.size
+            and self.color == other.color
+            and self.stroke == other.stroke
+            and self.scale == other.scale == 100.0
+        )
+
+
+class _TextOps:
+    """One page's text as PDF operators in one BT…ET (inside q…Q, so render mode and line width end with it).
+
+    docgen knows where every glyph goes, so it writes the operators itself: reportlab's TextObject formats every
+    string through several layers and measures it again, which was most of the PDF's time. Fonts still go through
+    reportlab, which assigns glyphs to 256-glyph subsets and embeds those."""
+
+    def __init__(self, canvas: Canvas):
+        self.canvas = canvas
+        self.doc = canvas._doc
+        self.ops: list[str] = []
+        self.font: tuple[str, float] | None = None
+        self.color: str | None = None
+        self.stroke = 0.0
+        self.spacing = 0.0
+        self.scale = 100.0
+
+    def _state(self, ink: _Ink, spacing: float) -> None:
+        ops = self.ops
+        if ink.color != self.color:
+            ops.append(f"{ink.color} rg {ink.color} RG")
+            self.color = ink.color
+        if ink.stroke != self.stroke:
+            ops.append(f"{fp_str(ink.stroke)} w {2 if ink.stroke else 0} Tr")
+            self.stroke = ink.stroke
+        if ink.scale != self.scale:
+            ops.append(f"{fp_str(ink.scale)} Tz")
+            self.scale = ink.scale
+        if spacing != self.spacing:
+            ops.append(f"{fp_str(spacing)} Tc")
+            self.spacing = spacing
+
+    def show(self, ink: _Ink, string: str, xs: list[float], y: float, spacing: float) -> None:
+        """Draw ``string`` from ``xs[0]``, ``spacing`` pt added after each glyph. Each piece of the string that
+        falls into another font subset is placed at its own glyph's x, so every reader (pdfminer too, which drops
+        Tc at string boundaries) puts each glyph where docgen put it."""
+        self._state(ink, spacing)
+        font = pdfmetrics.getFont(ink.font)
+        if getattr(font, "_dynamicFont", False):
+            pieces = [
+                (font.getSubsetInternalName(subset, self.doc), part)
+                for subset, part in font.splitString(string, self.doc)
+            ]
+        else:  # reportlab's Type 1 Times: one byte a character
+            pieces = [
+                (self.doc.getInternalFontName(f.fontName), part)
+                for f, part in pdfmetrics.unicode2T1(string, [font, *font.substitutionFonts])
+            ]
+        start = 0
+        y_text = fp_str(y)
+        for name, part in pieces:
+            if (name, ink.size) != self.font:
+                self.ops.append(f"{name} {fp_str(ink.size)} Tf")
+                self.font = (name, ink.size)
+            self.ops.append(f"1 0 0 1 {fp_str(xs[start])} {y_text} Tm ({escapePDF(part)}) Tj")
+            start += len(part)
+
+    def close(self) -> None:
+        if self.ops:
+            self.canvas.addLiteral("q BT\n" + "\n".join(self.ops) + "\nET Q")
+
+
+def _rgb(color: str) -> str:
+    value = HexColor("#" + color)
+    return fp_str(value.red, value.green, value.blue)
+
+
 class _PdfBuilder:
     def __init__(self, paged: PagedDocument, style: StyleProfile, faces: Mapping[str, ResolvedFace], title: str):
         self.paged = paged
@@ -38,6 +129,7 @@ class _PdfBuilder:
         self.book = FontBook(faces)
         self.pitch = style.type_height / style.lines_per_page
         self.top = style.page_height - style.margin_top  # reportlab's y grows upwards
+        self._inks: dict[tuple[str, str], _Ink] = {}
 
     def face_of(self, role: str, ch: str) -> str:
         if role == "page-number":
@@ -59,77 +151,53 @@ class _PdfBuilder:
         row_top = self.top - row * self.pitch
         return row_top - ((rows * self.pitch - size) / 2 + ASCENT * size)
 
-    def draw_glyphs(self, canvas: Canvas, glyphs: tuple[Glyph, ...], xs: list[float], y: float) -> None:
+    def ink(self, role_name: str, ch: str) -> _Ink:
+        """How a character of a role is drawn (font, size, advance, colour), worked out once per document."""
+        key = (role_name, ch)
+        ink = self._inks.get(key)
+        if ink is None:
+            role = self.style.role(role_name)
+            font = self.book.font_for(self.face_of(role_name, ch), ch)
+            drawn = self.book.width(font, ch, role.size)
+            scale = 100.0
+            if ch == "—" and drawn:  # join —— into one rule even where the font's dash is narrower
+                scale, drawn = 100.0 * role.size / drawn, role.size
+            face = self.style.face(role_name)
+            bold = face.embolden if self.faces[face.key].status in ("substitute", "default") else 0.0
+            ink = self._inks[key] = _Ink(font, role.size, drawn, scale, _rgb(role.color), bold * role.size)
+        return ink
+
+    def draw_glyphs(self, text: _TextOps, glyphs: tuple[Glyph, ...], xs: list[float], y: float) -> None:
         """Draw glyphs at their x positions. Runs of glyphs in one font whose spacing is even (a justified line)
         go out as one string with character spacing (Tc): far fewer PDF operators than one per glyph."""
-        text = canvas.beginText()
-        state: tuple[str, float, str] | None = None
-        stroke = 0.0  # line width of the faux-bold outline (text render mode 2), if any
         run: list[str] = []
         run_xs: list[float] = []
+        run_ink: _Ink | None = None
         run_end = 0.0
         run_space: float | None = None
-        run_scale = 100.0
-
-        def flush() -> None:
-            if not run:
-                return
-            text.setHorizScale(run_scale)
-            text.setCharSpace(run_space or 0.0)
-            string = "".join(run)
-            font = pdfmetrics.getFont(state[0]) if state else None
-            # reportlab splits a TrueType string into 256-glyph subsets; each piece is placed on its own, so every
-            # reader (pdfminer too, which drops Tc at string boundaries) puts each glyph where docgen put it.
-            if getattr(font, "_dynamicFont", False):
-                pieces = [len(part) for _, part in font.splitString(string, canvas._doc)]
-            else:
-                pieces = [len(string)]
-            start = 0
-            for length in pieces:
-                text.setTextOrigin(run_xs[start], y)
-                text.textOut(string[start : start + length])
-                start += length
-            run.clear()
-            run_xs.clear()
-
         for glyph, x in zip(glyphs, xs, strict=True):
             if glyph.char.isspace():
-                flush()
+                if run_ink is not None:
+                    text.show(run_ink, "".join(run), run_xs, y, run_space or 0.0)
+                run.clear(), run_xs.clear()
+                run_ink = None
                 continue
-            role = self.style.role(glyph.role)
-            font = self.book.font_for(self.face_of(glyph.role, glyph.char), glyph.char)
-            drawn = pdfmetrics.stringWidth(glyph.char, font, role.size)
-            scale = 100.0
-            if glyph.char == "—" and drawn:  # join —— into one rule even where the font's dash is narrower
-                scale, drawn = 100.0 * role.size / drawn, role.size
-            key = (font, role.size, role.color)
-            joins = run and key == state and scale == run_scale == 100.0
+            ink = self.ink(glyph.role, glyph.char)
+            joins = run_ink is not None and ink.joins(run_ink)
             if joins and run_space is None:
                 run_space = x - run_end
-            elif joins and abs(x - run_end - run_space) > 0.005:
+            elif joins and abs(x - run_end - run_space) > 0.005:  # type: ignore[operator]
                 joins = False
             if not joins:
-                flush()
-                run_space, run_scale = None, scale
-            if key != state:
-                text.setFont(font, role.size)
-                text.setFillColor(HexColor("#" + role.color))
-                text.setStrokeColor(HexColor("#" + role.color))
-                face = self.style.face(glyph.role)
-                bold = face.embolden if self.faces[face.key].status in ("substitute", "default") else 0.0
-                text.setTextRenderMode(2 if bold else 0)
-                stroke = max(stroke, bold * role.size)
-                state = key
+                if run_ink is not None:
+                    text.show(run_ink, "".join(run), run_xs, y, run_space or 0.0)
+                run.clear(), run_xs.clear()
+                run_ink, run_space = ink, None
             run.append(glyph.char)
             run_xs.append(x)
-            run_end = x + drawn
-        flush()
-        # Text render mode and stroke width are graphics state that outlives ET: keep them to this text object.
-        canvas.saveState()
-        if stroke:
-            canvas.setLineWidth(stroke)
-        canvas.drawText(text)
-        canvas.restoreState()
+            run_end = x + ink.width
+        if run_ink is not None:
+            text.show(run_ink, "".join(run), run_xs, y, run_space or 0.0)
 
     def positions(self, text_line: TextLine) -> tuple[list[float], float]:
         """x of every glyph of the line (before its tail), justified or aligned as the line says."""
@@ -155,11 +223,11 @@ class _PdfBuilder:
             xs.append(x)
         return xs, left
 
-    def draw_line(self, canvas: Canvas, row: int, text_line: TextLine) -> None:
+    def draw_line(self, text: _TextOps, row: int, text_line: TextLine) -> None:
         size = self.style.role(text_line.role).size
         y = self.baseline(row, text_line.rows, size)
         xs, _ = self.positions(text_line)
-        self.draw_glyphs(canvas, text_line.line.glyphs, xs, y)
+        self.draw_glyphs(text, text_line.line.glyphs, xs, y)
         if text_line.tail is not None:
             tail = text_line.tail
             x = self.style.margin_left + self.style.type_width - text_line.right - tail.width
@@ -168,7 +236,7 @@ class _PdfBuilder:
                 if i:
                     x += tail.glyphs[i - 1].advance + glyph.gap
                 tail_xs.append(x)
-            self.draw_glyphs(canvas, tail.glyphs, tail_xs, y)
+            self.draw_glyphs(text, tail.glyphs, tail_xs, y)
 
     # -- furniture ---------------------------------------------------------------------------------------------
     def draw_rules(self, canvas: Canvas, page: Page) -> None:
@@ -183,23 +251,20 @@ class _PdfBuilder:
             canvas.setLineWidth(rule.width)
             canvas.line(self.style.margin_left, y, self.style.margin_left + self.style.type_width, y)
 
-    def draw_page_number(self, canvas: Canvas, number: int) -> None:
+    def draw_page_number(self, text: _TextOps, number: int) -> None:
         s = self.style
         role = s.role("page-number")
-        text = s.page_number_format.replace("{n}", str(number))
-        key = role.font
-        width = sum(pdfmetrics.stringWidth(ch, self.book.font_for(key, ch), role.size) for ch in text)
+        digits = s.page_number_format.replace("{n}", str(number))
+        inks = [self.ink("page-number", ch) for ch in digits]
+        width = sum(ink.width for ink in inks)
         indent = s.page_number_indent * role.size
         x = s.margin_left + s.type_width - indent - width if number % 2 else s.margin_left + indent
         dash_centre = self.top - s.type_height - s.page_number_distance
-        y = dash_centre - self.book.dash_height(key) * role.size
-        canvas.setFillColor(HexColor("#" + role.color))
-        text_object = canvas.beginText(x, y)
-        for ch in text:
-            font = self.book.font_for(key, ch)
-            text_object.setFont(font, role.size)
-            text_object.textOut(ch)
-        canvas.drawText(text_object)
+        y = dash_centre - self.book.dash_height(role.font) * role.size
+        for ch, ink in zip(digits, inks, strict=True):
+            if not ch.isspace():
+                text.show(ink, ch, [x], y, 0.0)
+            x += ink.width
 
     def _by_role(self, chars: dict[str, set[str]]) -> str:
         return "；".join(f"{''.join(sorted(c))}（{_roles_of(self.style, key)}）" for key, c in chars.items())
@@ -221,10 +286,12 @@ class _PdfBuilder:
         canvas.setAuthor("")
         canvas.setProducer("docgen (reportlab)")
         for page in self.paged.pages:
+            text = _TextOps(canvas)
             for placed in page.lines:
-                self.draw_line(canvas, placed.row, placed.text)
+                self.draw_line(text, placed.row, placed.text)
+            self.draw_page_number(text, page.number)
+            text.close()
             self.draw_rules(canvas, page)
-            self.draw_page_number(canvas, page.number)
             canvas.showPage()
         with _supplementary_to_unicode():
             canvas.save()

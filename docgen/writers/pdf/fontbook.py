@@ -9,7 +9,7 @@ import logging
 import operator
 import os
 import pickle
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +23,7 @@ from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
 
 from docgen.fonts import ResolvedFace, default_font, fallback_fonts
 from docgen.fonts.convert import cache_dir, converted, is_postscript_outline, quiet_fonttools
+from docgen.writers.pdf.leanface import LeanFace
 
 LOG = logging.getLogger("docgen")
 
@@ -33,7 +34,7 @@ DEFAULT_DASH_HEIGHT = 0.35  # when the font does not say: CJK fonts centre the d
 @dataclass
 class _Font:
     name: str  # reportlab's registered name
-    chars: frozenset[int] | None  # code points it maps (None: a Type 1 Latin font, WinAnsi)
+    chars: Container[int] | None  # code points it maps (None: a Type 1 Latin font, WinAnsi)
     path: Path
     dash: float = DEFAULT_DASH_HEIGHT  # centre of "—" above the baseline, in em (for the page number's 一字线)
 
@@ -68,40 +69,45 @@ def _registered(path: Path, index: int) -> _Font:
     font, dash = _parsed_font(name, path, index)
     if name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(font)
-    return _Font(name, frozenset(pdfmetrics.getFont(name).face.charToGlyph), path, dash)
+    return _Font(name, pdfmetrics.getFont(name).face.charToGlyph, path, dash)
 
 
 def _parsed_font(name: str, path: Path, index: int) -> tuple[TTFont, float]:
-    """reportlab's TTFont and the dash height, kept in the font cache: parsing a CJK font's tables in Python takes
-    0.1–0.3 s a face, unpickling them a few milliseconds. Any problem with the cached copy → parse the file."""
+    """reportlab's TTFont and the dash height, the face's tables kept in the font cache as arrays (``LeanFace``):
+    parsing a CJK font's tables in Python takes 0.1–0.3 s a face, loading the arrays a few milliseconds. Any
+    problem with the cached copy → parse the file."""
     stat = path.stat()
     key = hashlib.sha256(f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{index}".encode()).hexdigest()[:24]
-    cached = cache_dir() / f"rl{reportlab.Version}-{key}-v2.face"
+    cached = cache_dir() / f"rl{reportlab.Version}-{key}-v3.face"
     if cached.is_file():
         try:
-            face, dash = pickle.loads(cached.read_bytes())
-            font = TTFont.__new__(TTFont)
-            # What TTFont.__init__ sets, with the face from the cache instead of a fresh parse.
-            font.fontName, font.face, font.encoding = name, face, TTEncoding()
-            font.state = WeakKeyDictionary()
-            font._asciiReadable = rl_config.ttfAsciiReadable
-            font.shapable = False
-            font.stringWidth("中", 10)
-            return font, dash
+            record, dash = pickle.loads(cached.read_bytes())
+            return _font_with(name, LeanFace.load(record)), dash
         except Exception:
             pass
-    font = TTFont(name, str(path), subfontIndex=index, shapable=False)  # docgen places every glyph itself
+    parsed = TTFont(name, str(path), subfontIndex=index, shapable=False)  # docgen places every glyph itself
     dash = _dash_height(path, index)
+    # The face's scale function is a lambda, which pickle cannot store; an equal partial can.
+    parsed.face._pdfScale = functools.partial(operator.mul, 1000 / parsed.face.unitsPerEm)
+    record = LeanFace.record(parsed.face)
     try:
-        # The face's scale function is a lambda, which pickle cannot store; an equal partial can.
-        font.face._pdfScale = functools.partial(operator.mul, 1000 / font.face.unitsPerEm)
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps((font.face, dash), protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(pickle.dumps((record, dash), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, cached)
-    except (OSError, pickle.PicklingError, AttributeError, TypeError):
+    except OSError:
         pass  # no cache this time; the font itself is fine
-    return font, dash
+    return _font_with(name, LeanFace.load(record)), dash
+
+
+def _font_with(name: str, face: LeanFace) -> TTFont:
+    """What TTFont.__init__ sets, with a face made from arrays instead of a fresh parse."""
+    font = TTFont.__new__(TTFont)
+    font.fontName, font.face, font.encoding = name, face, TTEncoding()
+    font.state = WeakKeyDictionary()
+    font._asciiReadable = rl_config.ttfAsciiReadable
+    font.shapable = False
+    return font
 
 
 @lru_cache(maxsize=256)
@@ -179,6 +185,14 @@ class FontBook:
                 return font.name
         self.missing.setdefault(key, set()).add(ch)
         return self._chains[key][0].name
+
+    @staticmethod
+    def width(font: str, ch: str, size: float) -> float:
+        """Advance of ``ch`` in ``font`` at ``size`` pt (reportlab's measure, without its per-call string checks)."""
+        registered = pdfmetrics.getFont(font)
+        if isinstance(registered, TTFont):
+            return registered.face.getCharWidth(ord(ch)) * size / 1000
+        return pdfmetrics.stringWidth(ch, font, size)
 
     def base(self, key: str) -> str:
         return self._base[key].name

@@ -1,0 +1,139 @@
+"""reportlab's TrueType face, stored and reloaded as flat arrays.
+
+reportlab parses a font's cmap, hmtx and loca tables into dicts and lists of Python ints: 0.1–0.3 s for a CJK face,
+and still 30–50 ms to unpickle, because each of ~100,000 ints is an object. A document uses a few thousand of those
+entries, so the face here keeps the tables as arrays (loaded as one block of bytes) and answers reportlab's lookups
+from them: ``charToGlyph`` a mapping, ``hmetrics`` a sequence, ``glyphPos`` an array, which is all its subsetting
+reads. ``charWidths`` (a real dict, which reportlab's C width function insists on) is built only if asked for.
+"""
+
+from __future__ import annotations
+
+import pickle
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from reportlab.pdfbase.ttfonts import TTFontFace
+
+__all__ = ["LeanFace"]
+
+#: The face's attributes kept as arrays; everything else is a handful of small values, pickled as they are.
+_TABLES = ("charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos", "_ttf_data")
+
+
+class _CodeMap(Mapping[int, Any]):
+    """Code point → glyph id (or width) over two arrays sorted by code point; later additions (reportlab's
+    shaping adds some) in a dict."""
+
+    __slots__ = ("_added", "_codes", "_glyphs")
+
+    def __init__(self, codes: array, glyphs: array) -> None:
+        self._codes, self._glyphs = codes, glyphs
+        self._added: dict[int, Any] = {}
+
+    def __getitem__(self, code: int) -> Any:
+        codes = self._codes
+        i = bisect_left(codes, code)
+        if i < len(codes) and codes[i] == code:
+            return self._glyphs[i]
+        return self._added[code]
+
+    def __contains__(self, code: object) -> bool:
+        codes = self._codes
+        i = bisect_left(codes, code)  # type: ignore[call-overload]
+        return (i < len(codes) and codes[i] == code) or code in self._added
+
+    def __setitem__(self, code: int, value: Any) -> None:
+        self._added[code] = value
+
+    def __iter__(self) -> Iterator[int]:
+        yield from self._codes
+        yield from self._added
+
+    def __len__(self) -> int:
+        return len(self._codes) + len(self._added)
+
+
+class _Metrics(Sequence[tuple[float, int]]):
+    """hmtx as (advance width, left side bearing) per glyph, over two arrays."""
+
+    __slots__ = ("_advances", "_bearings")
+
+    def __init__(self, advances: array, bearings: array) -> None:  # advances may be floats (see record)
+        self._advances, self._bearings = advances, bearings
+
+    def __getitem__(self, glyph: int) -> tuple[float, int]:  # type: ignore[override]
+        return self._advances[glyph], self._bearings[glyph]
+
+    def __len__(self) -> int:
+        return len(self._advances)
+
+
+class LeanFace(TTFontFace):
+    """A TTFontFace whose tables are arrays; made by ``LeanFace.record(face)`` → ``LeanFace.load(record)``."""
+
+    charToGlyph: _CodeMap
+    hmetrics: _Metrics
+    _widths: _CodeMap
+
+    @staticmethod
+    def record(face: TTFontFace) -> bytes:
+        """The bytes to cache for a freshly parsed face (its font file is read again on load)."""
+        codes = array("I", sorted(face.charToGlyph))
+        glyphs = array("I", (face.charToGlyph[code] for code in codes))
+        widths = array("d", (face.charWidths.get(code, face.defaultWidth) for code in codes))
+        # reportlab keeps glyphs past numberOfHMetrics with an already scaled (float) advance: kept as it is.
+        advances = array("d", (aw for aw, _ in face.hmetrics))
+        bearings = array("I", (lsb for _, lsb in face.hmetrics))
+        positions = array("I", face.glyphPos)
+        scalars = {key: value for key, value in vars(face).items() if key not in _TABLES}
+        tables = {
+            "codes": codes,
+            "glyphs": glyphs,
+            "widths": widths,
+            "advances": advances,
+            "bearings": bearings,
+            "positions": positions,
+        }
+        arrays = {name: (table.typecode, table.tobytes()) for name, table in tables.items()}
+        return pickle.dumps((scalars, arrays), protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, record: bytes) -> LeanFace:
+        scalars, arrays = pickle.loads(record)
+        face = cls.__new__(cls)
+        face.__dict__.update(scalars)
+        tables = {}
+        for name, (typecode, data) in arrays.items():
+            tables[name] = array(typecode)
+            tables[name].frombytes(data)
+        face.charToGlyph = _CodeMap(tables["codes"], tables["glyphs"])
+        face._widths = _CodeMap(tables["codes"], tables["widths"])
+        face.hmetrics = _Metrics(tables["advances"], tables["bearings"])
+        face.glyphPos = tables["positions"]
+        face._ttf_data = Path(face.filename).read_bytes()
+        return face
+
+    def getCharWidth(self, code: int) -> float:
+        """Advance of the character's glyph in 1/1000 em (reportlab's unit), the face's default if it has none."""
+        return self._widths.get(code, self.defaultWidth)
+
+    # reportlab's C stringWidth wants a dict; its shaping code wants glyphToChar. Built on first use only.
+    @property
+    def charWidths(self) -> dict[int, float]:  # type: ignore[override]
+        widths = self.__dict__.get("_char_widths")
+        if widths is None:
+            widths = self.__dict__["_char_widths"] = dict(self._widths.items())
+        return widths
+
+    @property
+    def glyphToChar(self) -> dict[int, list[int]]:  # type: ignore[override]
+        glyph_to_char = self.__dict__.get("_glyph_to_char")
+        if glyph_to_char is None:
+            glyph_to_char = self.__dict__["_glyph_to_char"] = {}
+            for code, glyph in self.charToGlyph.items():
+                glyph_to_char.setdefault(glyph, []).append(code)
+        return glyph_to_char

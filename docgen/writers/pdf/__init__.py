@@ -7,10 +7,9 @@ the ideographic box of CJK fonts) centred in those rows. Rows are 225 mm / 22 = 
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
@@ -23,6 +22,7 @@ from docgen.layout.chars import is_wide
 from docgen.layout.linebreak import Glyph
 from docgen.layout.pages import Page, PagedDocument, TextLine
 from docgen.style import StyleProfile
+from docgen.writers.pdf.cidfont import CidFont
 from docgen.writers.pdf.fontbook import FontBook
 
 __all__ = ["render_pdf"]
@@ -57,12 +57,13 @@ class _TextOps:
     """One page's text as PDF operators in one BT…ET (inside q…Q, so render mode and line width end with it).
 
     docgen knows where every glyph goes, so it writes the operators itself: reportlab's TextObject formats every
-    string through several layers and measures it again, which was most of the PDF's time. Fonts still go through
-    reportlab, which assigns glyphs to 256-glyph subsets and embeds those."""
+    string through several layers and measures it again, which was most of the PDF's time. TrueType faces are
+    embedded as composite fonts (``CidFont``, shared by the document's pages), so a run of text is one string."""
 
-    def __init__(self, canvas: Canvas):
+    def __init__(self, canvas: Canvas, cid_fonts: dict[str, CidFont]):
         self.canvas = canvas
         self.doc = canvas._doc
+        self.cid_fonts = cid_fonts
         self.ops: list[str] = []
         self.font: tuple[str, float] | None = None
         self.color: str | None = None
@@ -86,29 +87,27 @@ class _TextOps:
             self.spacing = spacing
 
     def show(self, ink: _Ink, string: str, xs: list[float], y: float, spacing: float) -> None:
-        """Draw ``string`` from ``xs[0]``, ``spacing`` pt added after each glyph. Each piece of the string that
-        falls into another font subset is placed at its own glyph's x, so every reader (pdfminer too, which drops
-        Tc at string boundaries) puts each glyph where docgen put it."""
+        """Draw ``string`` from ``xs[0]``, ``spacing`` pt added after each glyph."""
         self._state(ink, spacing)
         font = pdfmetrics.getFont(ink.font)
-        if getattr(font, "_dynamicFont", False):
+        if isinstance(font, ttfonts.TTFont):
+            cid_font = self.cid_fonts.get(ink.font)
+            if cid_font is None:
+                cid_font = self.cid_fonts[ink.font] = CidFont(font, len(self.cid_fonts))
+            pieces = [(cid_font.attach(self.doc, ink.font), f"<{cid_font.encode(string)}>", len(string))]
+        else:  # reportlab's Type 1 Times: one byte a character (a character it lacks may take a Symbol piece)
             pieces = [
-                (font.getSubsetInternalName(subset, self.doc), part)
-                for subset, part in font.splitString(string, self.doc)
-            ]
-        else:  # reportlab's Type 1 Times: one byte a character
-            pieces = [
-                (self.doc.getInternalFontName(f.fontName), part)
+                (self.doc.getInternalFontName(f.fontName)[1:], f"({escapePDF(part)})", len(part))
                 for f, part in pdfmetrics.unicode2T1(string, [font, *font.substitutionFonts])
             ]
         start = 0
         y_text = fp_str(y)
-        for name, part in pieces:
+        for name, operand, length in pieces:
             if (name, ink.size) != self.font:
-                self.ops.append(f"{name} {fp_str(ink.size)} Tf")
+                self.ops.append(f"/{name} {fp_str(ink.size)} Tf")
                 self.font = (name, ink.size)
-            self.ops.append(f"1 0 0 1 {fp_str(xs[start])} {y_text} Tm ({escapePDF(part)}) Tj")
-            start += len(part)
+            self.ops.append(f"1 0 0 1 {fp_str(xs[start])} {y_text} Tm {operand} Tj")
+            start += length
 
     def close(self) -> None:
         if self.ops:
@@ -285,48 +284,21 @@ class _PdfBuilder:
         canvas.setCreator("docgen")
         canvas.setAuthor("")
         canvas.setProducer("docgen (reportlab)")
+        cid_fonts: dict[str, CidFont] = {}
         for page in self.paged.pages:
-            text = _TextOps(canvas)
+            text = _TextOps(canvas, cid_fonts)
             for placed in page.lines:
                 self.draw_line(text, placed.row, placed.text)
             self.draw_page_number(text, page.number)
             text.close()
             self.draw_rules(canvas, page)
             canvas.showPage()
-        with _supplementary_to_unicode():
-            canvas.save()
+        canvas.save()
         if self.book.fallbacks:
             LOG.warning("这些字符在公文字体中没有字形，PDF 中改用其他字体显示：%s", self._by_role(self.book.fallbacks))
         if self.book.missing:
             LOG.warning("这些字符在可用字体中都没有字形，PDF 中会显示为空框：%s", self._by_role(self.book.missing))
         return buffer.getvalue()
-
-
-def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-    """reportlab's ToUnicode CMap, with characters beyond the BMP (𠮷, emoji) written as UTF-16 surrogate pairs as
-    the PDF spec wants; reportlab writes their code point in hex, which readers misread (𠮷 came out as ₻)."""
-
-    text = _original_cmap(fontname, subset)
-    if all(code <= 0xFFFF for code in subset):
-        return text
-    for index, code in enumerate(subset):
-        if code > 0xFFFF:
-            pair = chr(code).encode("utf-16-be").hex().upper()
-            text = text.replace(f"<{index:02X}> <{code:04X}>", f"<{index:02X}> <{pair}>")
-    return text
-
-
-_original_cmap = ttfonts.makeToUnicodeCMap
-
-
-@contextlib.contextmanager
-def _supplementary_to_unicode() -> Iterator[None]:
-    """Use the corrected CMap while this document's fonts are written, and put reportlab's back afterwards."""
-    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-    try:
-        yield
-    finally:
-        ttfonts.makeToUnicodeCMap = _original_cmap
 
 
 def _roles_of(style: StyleProfile, face: str) -> str:

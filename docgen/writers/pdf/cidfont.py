@@ -1,0 +1,122 @@
+"""A TrueType face embedded as one composite font (Type0, Identity-H, CIDFontType2).
+
+reportlab embeds a TrueType font as simple fonts of 256 glyphs each; a page of Chinese uses a few hundred distinct
+characters, so nearly every line switched fonts a dozen times, each switch a new string to place. As a composite
+font every glyph the document uses is in one subset, addressed by its 2-byte glyph id there, and a run of text is
+one string. The subset itself is cut by reportlab's ``makeSubset``; this module numbers the glyphs, writes the
+font dictionaries, the widths and the ToUnicode map (which carries characters beyond the BMP as surrogate pairs, so
+𠮷 and emoji copy out of the PDF as themselves).
+"""
+
+from __future__ import annotations
+
+import struct
+
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+
+__all__ = ["CidFont"]
+
+_BFCHAR_BLOCK = 100  # the most entries one beginbfchar … endbfchar section may hold
+
+
+class CidFont:
+    """The glyphs one document draws from one TrueType face. ``encode(text)`` gives the hex string to show."""
+
+    def __init__(self, font: TTFont, number: int):
+        self.face = font.face
+        self.number = number  # distinguishes subsets of one face in the document's font names
+        self.internal_name = ""  # the resource name (F3), given when the font is added to a document
+        self._cids: dict[int, int] = {}  # code point → glyph id in the subset (CID)
+        self._glyphs: dict[int, int] = {0: 0}  # glyph id in the face → CID
+        self._codes: list[int] = []  # code points in first-use order: the order makeSubset numbers glyphs in
+        self._text: dict[int, str] = {}  # CID → the character it shows (for ToUnicode)
+
+    def attach(self, doc: pdfdoc.PDFDocument, key: str) -> str:
+        """Register with a document (under reportlab's font key) and return the resource name to use in Tf."""
+        if not self.internal_name:
+            self.internal_name = f"F{len(doc.fontMapping) + 1}"
+            doc.fontMapping[key] = "/" + self.internal_name
+            doc.delayedFonts.append(self)
+        return self.internal_name
+
+    def cid(self, code: int) -> int:
+        cid = self._cids.get(code)
+        if cid is None:
+            # The same numbering makeSubset does: glyphs in order of the codes' first use, notdef first.
+            glyph = self.face.charToGlyph.get(code, 0)
+            cid = self._glyphs.get(glyph)
+            if cid is None:
+                cid = self._glyphs[glyph] = len(self._glyphs)
+                self._text[cid] = chr(code)
+            self._cids[code] = cid
+            self._codes.append(code)
+        return cid
+
+    def encode(self, text: str) -> str:
+        cids = [self.cid(ord(ch)) for ch in text]
+        return struct.pack(f">{len(cids)}H", *cids).hex()
+
+    def width(self, cid: int) -> float:
+        return self.face.getCharWidth(ord(self._text[cid]))
+
+    # -- PDF objects, written when the document is saved (reportlab calls addObjects on delayed fonts) --------
+    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
+        face = self.face
+        base_name = (SUBSETN(self.number) + b"+" + face.name + face.subfontNameX).decode("pdfdoc")
+        descriptor = face.addSubsetObjects(doc, base_name, self._codes)
+        count = len(self._glyphs)
+        widths = " ".join(fp_str(self.width(cid)) for cid in range(1, count))
+        descendant = pdfdoc.PDFDictionary(
+            {
+                "Type": pdfdoc.PDFName("Font"),
+                "Subtype": pdfdoc.PDFName("CIDFontType2"),
+                "BaseFont": pdfdoc.PDFName(base_name),
+                "CIDSystemInfo": pdfdoc.PDFDictionary(
+                    {
+                        "Registry": pdfdoc.PDFString("Adobe"),
+                        "Ordering": pdfdoc.PDFString("Identity"),
+                        "Supplement": 0,
+                    }
+                ),
+                "FontDescriptor": descriptor,
+                "DW": fp_str(face.defaultWidth),
+                "W": f"[1 [{widths}]]" if count > 1 else "[]",
+                "CIDToGIDMap": pdfdoc.PDFName("Identity"),
+            }
+        )
+        to_unicode = pdfdoc.PDFStream()
+        to_unicode.content = self._to_unicode()
+        if doc.compression:
+            to_unicode.filters = [pdfdoc.PDFZCompress]
+        font = pdfdoc.PDFDictionary(
+            {
+                "Type": pdfdoc.PDFName("Font"),
+                "Subtype": pdfdoc.PDFName("Type0"),
+                "BaseFont": pdfdoc.PDFName(base_name),
+                "Encoding": pdfdoc.PDFName("Identity-H"),
+                "DescendantFonts": pdfdoc.PDFArray([doc.Reference(descendant, f"cidFont:{base_name}")]),
+                "ToUnicode": doc.Reference(to_unicode, f"toUnicodeCMap:{base_name}"),
+            }
+        )
+        doc.idToObject["BasicFonts"].dict[self.internal_name] = doc.Reference(font, self.internal_name)
+
+    def _to_unicode(self) -> str:
+        entries = [f"<{cid:04X}> <{text.encode('utf-16-be').hex().upper()}>" for cid, text in self._text.items()]
+        lines = [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+            "/CMapName /Adobe-Identity-UCS def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            "<0000> <FFFF>",
+            "endcodespacerange",
+        ]
+        for start in range(0, len(entries), _BFCHAR_BLOCK):
+            block = entries[start : start + _BFCHAR_BLOCK]
+            lines += [f"{len(block)} beginbfchar", *block, "endbfchar"]
+        lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+        return "\n".join(lines)

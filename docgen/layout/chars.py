@@ -8,6 +8,7 @@ split unless a run is longer than a line.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 #: Must not start a line: 点号, closing quotes/brackets/书名号, 间隔号, 连接号, 省略号 and 破折号 halves.
 NO_LINE_START = frozenset(
@@ -20,6 +21,7 @@ NO_LINE_END = frozenset("“‘（《「『【〔〈〖〘｛［([{")
 PAIRED = frozenset("—…")
 
 
+@lru_cache(maxsize=8192)  # called for every character by the layout and both writers
 def is_wide(ch: str) -> bool:
     """True when the character takes a full grid cell."""
     if ch in "“”‘’":  # General Punctuation, but full-width in Chinese typesetting

@@ -41,16 +41,10 @@ class _Ink:
     scale: float  # horizontal scaling in % (100 but for the stretched dash)
     color: str  # "r g b" for the rg/RG operators
     stroke: float  # outline width of faux bold (text render mode 2), 0 for none
-
-    def joins(self, other: _Ink) -> bool:
-        """Whether a glyph in this ink can continue a run drawn in ``other``: same font state, no scaling."""
-        return (
-            self.font == other.font
-            and self.size == other.size
-            and self.color == other.color
-            and self.stroke == other.stroke
-            and self.scale == other.scale == 100.0
-        )
+    blank: bool  # a space: nothing to draw
+    #: (font, size, color, stroke, scale), one shared object per distinct state: a glyph may continue a run when
+    #: its state *is* the run's.
+    state: tuple[str, float, str, float, float]
 
 
 class _TextOps:
@@ -129,6 +123,7 @@ class _PdfBuilder:
         self.pitch = style.type_height / style.lines_per_page
         self.top = style.page_height - style.margin_top  # reportlab's y grows upwards
         self._inks: dict[tuple[str, str], _Ink] = {}
+        self._states: dict[tuple[str, float, str, float, float], tuple[str, float, str, float, float]] = {}
 
     def face_of(self, role: str, ch: str) -> str:
         if role == "page-number":
@@ -137,11 +132,16 @@ class _PdfBuilder:
 
     def collect_needs(self) -> dict[str, set[str]]:
         needs: dict[str, set[str]] = {key: set() for key in self.faces}
-        for page in self.paged.pages:
-            for placed in page.lines:
-                for line in filter(None, (placed.text.line, placed.text.tail)):
-                    for glyph in line.glyphs:
-                        needs[self.face_of(glyph.role, glyph.char)].add(glyph.char)
+        pairs = {
+            (glyph.role, glyph.char)
+            for page in self.paged.pages
+            for placed in page.lines
+            for line in (placed.text.line, placed.text.tail)
+            if line is not None
+            for glyph in line.glyphs
+        }
+        for role, ch in pairs:
+            needs[self.face_of(role, ch)].add(ch)
         needs[self.style.role("page-number").font] |= set(self.style.page_number_format + "0123456789")
         return needs
 
@@ -163,36 +163,41 @@ class _PdfBuilder:
                 scale, drawn = 100.0 * role.size / drawn, role.size
             face = self.style.face(role_name)
             bold = face.embolden if self.faces[face.key].status in ("substitute", "default") else 0.0
-            ink = self._inks[key] = _Ink(font, role.size, drawn, scale, _rgb(role.color), bold * role.size)
+            state = (font, role.size, _rgb(role.color), bold * role.size, scale)
+            state = self._states.setdefault(state, state)  # one object per state: runs compare by identity
+            ink = self._inks[key] = _Ink(font, role.size, drawn, scale, state[2], state[3], ch.isspace(), state)
         return ink
 
     def draw_glyphs(self, text: _TextOps, glyphs: tuple[Glyph, ...], xs: list[float], y: float) -> None:
         """Draw glyphs at their x positions. Runs of glyphs in one font whose spacing is even (a justified line)
         go out as one string with character spacing (Tc): far fewer PDF operators than one per glyph."""
+        inks = self._inks
         run: list[str] = []
         run_xs: list[float] = []
         run_ink: _Ink | None = None
         run_end = 0.0
         run_space: float | None = None
         for glyph, x in zip(glyphs, xs, strict=True):
-            if glyph.char.isspace():
-                if run_ink is not None:
-                    text.show(run_ink, "".join(run), run_xs, y, run_space or 0.0)
-                run.clear(), run_xs.clear()
-                run_ink = None
-                continue
-            ink = self.ink(glyph.role, glyph.char)
-            joins = run_ink is not None and ink.joins(run_ink)
-            if joins and run_space is None:
-                run_space = x - run_end
-            elif joins and abs(x - run_end - run_space) > 0.005:  # type: ignore[operator]
+            ch = glyph.char
+            ink = inks.get((glyph.role, ch)) or self.ink(glyph.role, ch)
+            if ink.blank:
                 joins = False
+            elif run_ink is None or ink.state is not run_ink.state or ink.scale != 100.0:
+                joins = False  # Tz would scale the spacing too: a stretched dash goes on its own
+            elif run_space is None:
+                joins, run_space = True, x - run_end
+            else:
+                joins = abs(x - run_end - run_space) <= 0.005
             if not joins:
                 if run_ink is not None:
                     text.show(run_ink, "".join(run), run_xs, y, run_space or 0.0)
-                run.clear(), run_xs.clear()
+                    run.clear()
+                    run_xs.clear()
+                if ink.blank:
+                    run_ink = None
+                    continue
                 run_ink, run_space = ink, None
-            run.append(glyph.char)
+            run.append(ch)
             run_xs.append(x)
             run_end = x + ink.width
         if run_ink is not None:

@@ -2,10 +2,10 @@
 
 reportlab embeds a TrueType font as simple fonts of 256 glyphs each; a page of Chinese uses a few hundred distinct
 characters, so nearly every line switched fonts a dozen times, each switch a new string to place. As a composite
-font every glyph the document uses is in one subset, addressed by its 2-byte glyph id there, and a run of text is
-one string. The subset itself is cut by reportlab's ``makeSubset``; this module numbers the glyphs, writes the
-font dictionaries, the widths and the ToUnicode map (which carries characters beyond the BMP as surrogate pairs, so
-𠮷 and emoji copy out of the PDF as themselves).
+font every glyph the document uses is in one subset and a run of text is one string of 2-byte codes (CIDs). The
+subset itself is cut by reportlab's ``makeSubset``; this module numbers the characters and glyphs and writes the
+font dictionaries, the widths, the CID → glyph map and the ToUnicode map (characters beyond the BMP as surrogate
+pairs, so 𠮷 and emoji copy out of the PDF as themselves).
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ class CidFont:
         self.face = font.face
         self.number = number  # distinguishes subsets of one face in the document's font names
         self.internal_name = ""  # the resource name (F3), given when the font is added to a document
-        self._cids: dict[int, int] = {}  # code point → glyph id in the subset (CID)
-        self._glyphs: dict[int, int] = {0: 0}  # glyph id in the face → CID
-        self._codes: list[int] = []  # code points in first-use order: the order makeSubset numbers glyphs in
-        self._text: dict[int, str] = {}  # CID → the character it shows (for ToUnicode)
+        # Each code point gets its own CID (1, 2, … in first-use order), even where two share a glyph or a missing
+        # character shares .notdef: so every character, drawn or not, copies out of the PDF as itself.
+        self._cids: dict[int, int] = {}  # code point → CID
+        self._codes: list[int] = []  # code points by CID - 1: the order makeSubset numbers glyphs in
+        self._glyphs: dict[int, int] = {0: 0}  # glyph id in the face → glyph id in the subset
+        self._gids = [0]  # CID → glyph id in the subset (the CIDToGIDMap)
 
     def attach(self, doc: pdfdoc.PDFDocument, key: str) -> str:
         """Register with a document (under reportlab's font key) and return the resource name to use in Tf."""
@@ -44,30 +46,31 @@ class CidFont:
     def cid(self, code: int) -> int:
         cid = self._cids.get(code)
         if cid is None:
-            # The same numbering makeSubset does: glyphs in order of the codes' first use, notdef first.
-            glyph = self.face.charToGlyph.get(code, 0)
-            cid = self._glyphs.get(glyph)
-            if cid is None:
-                cid = self._glyphs[glyph] = len(self._glyphs)
-                self._text[cid] = chr(code)
-            self._cids[code] = cid
+            cid = self._cids[code] = len(self._gids)
             self._codes.append(code)
+            # The numbering makeSubset gives: glyphs in order of the codes' first use, .notdef first.
+            glyph = self.face.charToGlyph.get(code, 0)
+            gid = self._glyphs.get(glyph)
+            if gid is None:
+                gid = self._glyphs[glyph] = len(self._glyphs)
+            self._gids.append(gid)
         return cid
 
     def encode(self, text: str) -> str:
         cids = [self.cid(ord(ch)) for ch in text]
         return struct.pack(f">{len(cids)}H", *cids).hex()
 
-    def width(self, cid: int) -> float:
-        return self.face.getCharWidth(ord(self._text[cid]))
 
     # -- PDF objects, written when the document is saved (reportlab calls addObjects on delayed fonts) --------
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
         face = self.face
         base_name = (SUBSETN(self.number) + b"+" + face.name + face.subfontNameX).decode("pdfdoc")
         descriptor = face.addSubsetObjects(doc, base_name, self._codes)
-        count = len(self._glyphs)
-        widths = " ".join(fp_str(self.width(cid)) for cid in range(1, count))
+        widths = " ".join(fp_str(face.getCharWidth(code)) for code in self._codes)
+        cid_to_gid = pdfdoc.PDFStream()
+        cid_to_gid.content = struct.pack(f">{len(self._gids)}H", *self._gids)
+        if doc.compression:
+            cid_to_gid.filters = [pdfdoc.PDFZCompress]
         descendant = pdfdoc.PDFDictionary(
             {
                 "Type": pdfdoc.PDFName("Font"),
@@ -82,8 +85,8 @@ class CidFont:
                 ),
                 "FontDescriptor": descriptor,
                 "DW": fp_str(face.defaultWidth),
-                "W": f"[1 [{widths}]]" if count > 1 else "[]",
-                "CIDToGIDMap": pdfdoc.PDFName("Identity"),
+                "W": f"[1 [{widths}]]" if self._codes else "[]",
+                "CIDToGIDMap": doc.Reference(cid_to_gid, f"cidToGidMap:{base_name}"),
             }
         )
         to_unicode = pdfdoc.PDFStream()
@@ -103,7 +106,10 @@ class CidFont:
         doc.idToObject["BasicFonts"].dict[self.internal_name] = doc.Reference(font, self.internal_name)
 
     def _to_unicode(self) -> str:
-        entries = [f"<{cid:04X}> <{text.encode('utf-16-be').hex().upper()}>" for cid, text in self._text.items()]
+        entries = [
+            f"<{cid:04X}> <{chr(code).encode('utf-16-be', 'surrogatepass').hex().upper()}>"
+            for cid, code in enumerate(self._codes, start=1)
+        ]
         lines = [
             "/CIDInit /ProcSet findresource begin",
             "12 dict begin",

@@ -16,7 +16,6 @@ from pathlib import Path
 from weakref import WeakKeyDictionary
 
 import reportlab
-from fontTools.ttLib import TTFont as ToolsFont
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
@@ -41,6 +40,8 @@ class _Font:
 
 def _dash_height(path: Path, index: int) -> float:
     """Centre of the "—" glyph above the baseline, in em, read from the font's outlines."""
+    from fontTools.ttLib import TTFont as ToolsFont  # only when a font is first parsed (then it is cached)
+
     try:
         with quiet_fonttools(), ToolsFont(str(path), fontNumber=index, lazy=True) as font:
             name = font.getBestCmap().get(0x2014)
@@ -112,6 +113,8 @@ def _font_with(name: str, face: LeanFace) -> TTFont:
 
 @lru_cache(maxsize=256)
 def _source_chars(path: Path, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont as ToolsFont
+
     with quiet_fonttools():
         font = ToolsFont(str(path), fontNumber=index, lazy=True)
         try:

@@ -16,6 +16,7 @@ import zipfile
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Twips
@@ -68,6 +69,7 @@ class _DocxBuilder:
         self.pitch = line_pitch_twips(style)
         self.document: WordDocument = docx.Document()
         self.shape_id = 0
+        self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
 
     # -- package and section -------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -137,21 +139,38 @@ class _DocxBuilder:
     # -- runs and paragraphs -------------------------------------------------------------------------------
     def run(self, paragraph: WordParagraph, text: str, role: str | None = None) -> None:
         """Append text in the paragraph's style, or in a run-in heading's character style (``role``)."""
+        style_id = self.style_id(CHARACTER_STYLE[role], WD_STYLE_TYPE.CHARACTER) if role in CHARACTER_STYLE else None
         for piece, kind in _segments(text):
-            run = paragraph.add_run(piece, CHARACTER_STYLE.get(role or ""))
-            oxml.east_asian_hint(run._r)
+            r = paragraph._p.add_r()
+            if style_id:
+                r.style = style_id
+            oxml.add_text(r, piece)
+            oxml.east_asian_hint(r)
             if kind == "pinned":
                 face = self.style.face(role if role in CHARACTER_STYLE else self.role_of(paragraph)).name
-                oxml.set_fonts(run._r.get_or_add_rPr(), latin=face, east_asian=face)
+                oxml.set_fonts(r.get_or_add_rPr(), latin=face, east_asian=face)
             elif kind in RARE_FONTS:  # characters the 公文 faces lack: a font Word has for them
-                oxml.set_fonts(run._r.get_or_add_rPr(), latin=RARE_FONTS[kind], east_asian=RARE_FONTS[kind])
+                oxml.set_fonts(r.get_or_add_rPr(), latin=RARE_FONTS[kind], east_asian=RARE_FONTS[kind])
+
+    def style_id(self, name: str, kind: WD_STYLE_TYPE) -> str | None:
+        """python-docx's id for a style name (None for the default style), looked up once: the lookup walks the
+        styles part each time."""
+        key = (name, kind)
+        if key not in self._style_ids:
+            self._style_ids[key] = self.document.part.get_style_id(self.document.styles[name], kind)
+        return self._style_ids[key]
 
     def role_of(self, paragraph: WordParagraph) -> str:
-        name = paragraph.style.name
-        return next(role for role, style in PARAGRAPH_STYLE.items() if style == name)
+        style_id = paragraph._p.style
+        return next(
+            role for role, name in PARAGRAPH_STYLE.items() if self.style_id(name, WD_STYLE_TYPE.PARAGRAPH) == style_id
+        )
 
     def paragraph(self, role: str, text: str = "") -> WordParagraph:
-        paragraph = self.document.add_paragraph(style=self.document.styles[PARAGRAPH_STYLE[role]])
+        paragraph = self.document.add_paragraph()
+        style_id = self.style_id(PARAGRAPH_STYLE[role], WD_STYLE_TYPE.PARAGRAPH)
+        if style_id:
+            paragraph._p.style = style_id
         self.run(paragraph, text)
         return paragraph
 
@@ -304,18 +323,20 @@ def _segments(text: str) -> list[tuple[str, str | None]]:
     """Runs of text by the font they need: most text takes the style's fonts; ambiguous marks (“”—…) after a
     half-width character are pinned to the Chinese face in every slot (LibreOffice would otherwise set them in the
     Latin font, at Latin width, while Word follows w:hint); Ext-B hanzi and emoji get a font that has them."""
-    kinds: list[str | None] = []
+    if text.isascii():
+        return [(text, None)] if text else []
+    pieces: list[tuple[str, str | None]] = []
+    start = 0
+    previous: str | None = None
     for i, ch in enumerate(text):
         kind = _kind(ch)
-        if ch in _AMBIGUOUS and i > 0 and (kinds[-1] == "pinned" or not is_wide(text[i - 1])):
+        if ch in _AMBIGUOUS and i > 0 and (previous == "pinned" or not is_wide(text[i - 1])):
             kind = "pinned"
-        kinds.append(kind)
-    pieces: list[tuple[str, str | None]] = []
-    for ch, kind in zip(text, kinds, strict=True):
-        if pieces and pieces[-1][1] == kind:
-            pieces[-1] = (pieces[-1][0] + ch, kind)
-        else:
-            pieces.append((ch, kind))
+        if i and kind != previous:
+            pieces.append((text[start:i], previous))
+            start = i
+        previous = kind
+    pieces.append((text[start:], previous))
     return pieces
 
 

@@ -52,6 +52,19 @@ def rpr_child(rpr: etree._Element, tag: str, **attrs: str | int) -> etree._Eleme
     return element
 
 
+def add_text(r: etree._Element, text: str) -> None:
+    """Text into a run as python-docx's ``run.text`` writes it, without its character-by-character walk when the
+    text holds no tab or line break (which become w:tab and w:br)."""
+    if "\t" in text or "\n" in text or "\r" in text:
+        r.text = text
+        return
+    t = OxmlElement("w:t")
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(qn("xml:space"), "preserve")
+    r.append(t)
+
+
 def set_fonts(rpr: etree._Element, *, latin: str, east_asian: str) -> None:
     """All four w:rFonts slots, theme references removed (python-docx only writes ascii/hAnsi)."""
     fonts = rpr_child(rpr, "rFonts")

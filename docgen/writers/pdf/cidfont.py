@@ -60,7 +60,6 @@ class CidFont:
         cids = [self.cid(ord(ch)) for ch in text]
         return struct.pack(f">{len(cids)}H", *cids).hex()
 
-
     # -- PDF objects, written when the document is saved (reportlab calls addObjects on delayed fonts) --------
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
         face = self.face

@@ -20,7 +20,6 @@ from docgen.check import Finding, apply_fixes, check_spec, findings_json, format
 from docgen.document import FORMATS
 from docgen.errors import DocgenError, OutputError, SourceRef
 from docgen.fonts import STATUS, resolve_fonts
-from docgen.importer import import_text
 from docgen.output import write_atomic
 from docgen.style import PROFILES_DIR, describe_profile, load_profile
 from docgen.template import export_templates, list_kinds
@@ -219,6 +218,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from docgen.importer import import_text  # only this command needs it
+
     result = import_text(args.source, speeches_start=args.speeches_start)
     for fix in result.fixes:
         print(f"已修正 {fix}", file=sys.stderr)

@@ -11,9 +11,9 @@ together with its punctuation instead of hanging punctuation into the margin; ju
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import combinations, pairwise
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from docgen.layout.chars import NO_LINE_END, NO_LINE_START, is_word_char
 
@@ -22,8 +22,9 @@ MAX_BALANCED_LINES = 4  # titles longer than this are set like paragraphs (choos
 EXTRA_TITLE_LINE = 6.0  # cost, in characters of imbalance, of setting a title on one more line than it needs
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):
+    """One character placed on a line (a named tuple: the layout makes one per character of the document)."""
+
     char: str
     role: str
     advance: float  # points: the character's own width
@@ -88,6 +89,7 @@ def break_lines(
 ) -> list[Line]:
     """Break (text, role) runs into lines at most ``width`` points wide; the first starts at ``first_indent``."""
     chars = [(ch, role) for text, role in runs for ch in text]
+    advance, gap_between = metrics.advance, metrics.gap
     lines: list[Line] = []
     current: list[Glyph] = []
     used = 0.0
@@ -102,18 +104,24 @@ def break_lines(
     def place(glyph: Glyph) -> None:
         nonlocal used
         if not current:
-            glyph = replace(glyph, gap=0.0)
+            glyph = glyph._replace(gap=0.0)
         current.append(glyph)
         used += glyph.advance + glyph.gap
 
     for cluster in clusters(chars):
         glyphs = []
+        ink = 0.0  # the cluster's width, trailing spaces excluded (they hang invisibly, as in Word)
+        pending = 0.0  # width of spaces not yet followed by anything else
         for ch, role in cluster:
-            gap = metrics.gap(previous[0], previous[1], ch, role) if previous else 0.0
-            glyphs.append(Glyph(ch, role, metrics.advance(ch, role), gap))
+            gap = gap_between(previous[0], previous[1], ch, role) if previous else 0.0
+            glyph = Glyph(ch, role, advance(ch, role), gap)
+            glyphs.append(glyph)
             previous = (ch, role)
-        text = "".join(g.char for g in glyphs)
-        ink = sum(g.advance + g.gap for g in glyphs[: len(text.rstrip())])
+            if ch.isspace():
+                pending += glyph.advance + gap
+            else:
+                ink += pending + glyph.advance + gap
+                pending = 0.0
         if current and used + ink > width - indent + EPSILON:
             flush(last=False)
         if not current:
@@ -125,8 +133,12 @@ def break_lines(
                     flush(last=False)
                 place(glyph)
             continue
-        for glyph in glyphs:
-            place(glyph)
+        if current:
+            current.extend(glyphs)
+            used += sum(g.advance + g.gap for g in glyphs)
+        else:
+            for glyph in glyphs:
+                place(glyph)
     if current or not lines:
         flush(last=True)
     return lines

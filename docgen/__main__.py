@@ -1,7 +1,5 @@
 """``python -m docgen`` runs the command line."""
 
-import sys
+from docgen.cli import run
 
-from docgen.cli import main
-
-sys.exit(main())
+run()

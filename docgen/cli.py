@@ -7,12 +7,15 @@ Exit status: 0 success; 2 a user error (bad spec, template, style, unwritable ou
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import signal
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from docgen import __version__
 from docgen.batch import build_many
@@ -278,5 +281,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def run() -> NoReturn:
+    """The ``docgen`` command: ``main()``, then leave without tearing the interpreter down.
+
+    Every output is written and closed, and every message printed, before ``main`` returns; what remains is
+    Python freeing each object and module one by one, 0.1 s of a 1 s build. So flush the standard streams and
+    logging, and exit straight away."""
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -15,6 +15,7 @@ from typing import Any
 
 from docgen.errors import DocgenError, SourceRef
 from docgen.fonts import ResolvedFace, resolve_fonts, substitution_notice
+from docgen.forked import can_fork, run_beside
 from docgen.layout.pages import PagedDocument, layout_document
 from docgen.model.blocks import DocModel
 from docgen.output import write_atomic
@@ -79,6 +80,15 @@ class Document:
         raise DocgenError(f"不支持的输出格式“{fmt}”", hint=f"可用的格式：{'、'.join(FORMATS)}")
 
 
+def _render_formats(document: Document, formats: list[str]) -> dict[str, bytes]:
+    """Every format's bytes; DOCX and PDF side by side on two cores where that is safe (see ``docgen.forked``)."""
+    if set(formats) == {"docx", "pdf"} and can_fork():
+        document.layout  # noqa: B018 - laid out once, before the fork, for both writers
+        docx, pdf = run_beside(document.to_docx, document.to_pdf)
+        return {fmt: docx if fmt == "docx" else pdf for fmt in formats}
+    return {fmt: document.to_bytes(fmt) for fmt in formats}
+
+
 def _style_for(spec: Spec, style: str | os.PathLike[str] | StyleProfile | None) -> StyleProfile:
     if isinstance(style, StyleProfile):
         return style
@@ -138,7 +148,7 @@ def build(
     document = render(loaded, templates=templates, style=style)
     folder = Path(out_dir) if out_dir is not None else (loaded.base_dir if loaded.path else Path.cwd())
     stem = name or document.name
-    outputs = {folder / f"{stem}.{fmt}": document.to_bytes(fmt) for fmt in formats}
+    outputs = {folder / f"{stem}.{fmt}": data for fmt, data in _render_formats(document, formats).items()}
     for path, data in outputs.items():
         write_atomic(path, data)
     return list(outputs)

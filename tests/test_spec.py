@@ -10,6 +10,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+import yaml
 
 import docgen
 from docgen.spec import BodyHeading, load_spec
@@ -225,3 +226,41 @@ def test_cli_missing_file(tmp_path: Path) -> None:
     result = run_cli("build", str(tmp_path / "nope.yaml"))
     assert result.returncode == 2
     assert "找不到规格文件" in result.stderr and "Traceback" not in result.stderr
+
+
+def _nodes(node: yaml.Node) -> list[tuple[object, ...]]:
+    """Every node with what docgen reads from it: kind, tag, value, start position, a scalar's end."""
+    out: list[tuple[object, ...]] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        scalar = isinstance(current.value, str)
+        mark = current.start_mark
+        out.append(
+            (
+                type(current).__name__,
+                current.tag,
+                current.value if scalar else None,
+                mark.index,
+                mark.line,
+                mark.column,
+                current.end_mark.index if scalar else None,
+            )
+        )
+        if not scalar:
+            for item in reversed(current.value):
+                stack.extend(reversed(item) if isinstance(item, tuple) else [item])
+    return out
+
+
+def test_packaged_yaml_reads_the_same_with_libyaml_and_pyyaml() -> None:
+    # Style profiles and the lexicon shipped with docgen are parsed with libyaml (load_yaml(packaged=True)).
+    from docgen.check.lexicon import BUILTIN
+    from docgen.style import PROFILES_DIR
+
+    files = [BUILTIN, *PROFILES_DIR.glob("*.yaml")]
+    assert len(files) >= 2 and yaml.__with_libyaml__
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        assert "\t" not in text and not text.startswith("\ufeff"), file  # where the two scanners differ
+        assert _nodes(yaml.compose(text, Loader=yaml.CSafeLoader)) == _nodes(yaml.compose(text, Loader=yaml.SafeLoader))

@@ -43,7 +43,7 @@ def _strings(value: object, where: SourceRef, key: str) -> tuple[str, ...]:
 def load_lexicon(path: str | os.PathLike[str]) -> Lexicon:
     file = Path(path)
     try:
-        doc = load_yaml(decode_utf8(file.read_bytes(), str(file)), str(file))
+        doc = load_yaml(decode_utf8(file.read_bytes(), str(file)), str(file), packaged=file == BUILTIN)
     except FileNotFoundError:
         raise SpecError("找不到词表文件", SourceRef(str(file))) from None
     data = doc.data if isinstance(doc.data, dict) else {}

@@ -47,6 +47,11 @@ def _read(path: Path) -> str:
     return decode_utf8(raw, str(path))
 
 
+#: The last spec loaded from a file, by (path, text): the same text gives the same (immutable) Spec, and parsing the
+#: YAML with positions is the slow part.
+_recent: dict[tuple[str, str], Spec] = {}
+
+
 def load_spec(source: str | os.PathLike[str] | dict[str, Any] | Spec) -> Spec:
     """Load and validate a spec.
 
@@ -61,6 +66,12 @@ def load_spec(source: str | os.PathLike[str] | dict[str, Any] | Spec) -> Spec:
         return validate(load_yaml(source, "<文本>"))
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
-        spec = validate(load_yaml(_read(path), str(path)))
-        return replace(spec, path=path.resolve())
+        text = _read(path)
+        key = (str(path), text)
+        spec = _recent.get(key)
+        if spec is None:
+            spec = replace(validate(load_yaml(text, str(path))), path=path.resolve())
+            _recent.clear()  # one entry: `docgen build` checks a spec, then builds it
+            _recent[key] = spec
+        return spec
     raise TypeError(f"load_spec() takes a path, YAML text, a dict or a Spec, not {type(source).__name__}")

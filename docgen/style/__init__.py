@@ -236,7 +236,7 @@ def _load_layers(name: str | os.PathLike[str], base_dir: Path | None, seen: tupl
             f"找不到样式“{name}”", SourceRef(str(path)), hint=f"自带的样式：{known}；或写样式文件的路径"
         ) from None
     try:
-        doc = load_yaml(text, str(path))
+        doc = load_yaml(text, str(path), packaged=path.parent == PROFILES_DIR)
     except SpecError as exc:
         raise StyleError(exc.message, exc.source, exc.hint) from None
     if not isinstance(doc.data, dict):

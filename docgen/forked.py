@@ -1,0 +1,77 @@
+"""Write the DOCX in a forked child while this process writes the PDF.
+
+The two writers share nothing but the laid-out document, and a build of both formats spends about as long in each,
+so on a machine with two cores they can run side by side: the child gets the layout for free (fork copies the
+process), returns the DOCX bytes through a pipe, and writes no file itself, so outputs still appear whole or not at
+all. Only where forking is safe and useful: a POSIX fork (not macOS, whose system libraries may not survive it), more
+than one CPU, and no other thread in the process (a forked child gets only the calling thread, with every lock as
+the others left it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Callable
+
+__all__ = ["can_fork", "run_beside"]
+
+
+def can_fork() -> bool:
+    return (
+        hasattr(os, "fork")
+        and sys.platform != "darwin"
+        and (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+        and os.environ.get("DOCGEN_NO_FORK") is None
+    )
+
+
+def run_beside(child_job: Callable[[], bytes], own_job: Callable[[], bytes]) -> tuple[bytes, bytes]:
+    """``(child_job(), own_job())``, the first computed in a forked child. An exception in the child is raised
+    here; if the child dies without an answer (killed, out of memory), its job is run here instead."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, and leave without running the parent's exit handlers
+        code = 0
+        try:
+            os.close(read_end)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the whole process group: just die
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            try:
+                message = pickle.dumps((True, child_job()), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as error:  # every failure goes back to the parent
+                try:
+                    message = pickle.dumps((False, error), protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception:  # an exception that does not pickle: the parent redoes the job and sees it
+                    message = b""
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(message)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        own = own_job()
+        with os.fdopen(read_end, "rb") as pipe:
+            message = pipe.read()
+        read_end = -1
+    finally:
+        if read_end != -1:  # interrupted or failed here: stop the child too
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.close(read_end)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    if not message:
+        return child_job(), own
+    ok, value = pickle.loads(message)
+    if not ok:
+        raise value
+    return value, own

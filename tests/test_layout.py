@@ -124,3 +124,24 @@ def test_pages_hold_22_rows_and_headings_keep_with_the_next_line() -> None:
     (heading,) = [(page.number, p.row) for page in doc.pages for p in page.lines if p.text.role == "heading-1"]
     assert heading == (2, 0)
     assert doc.pages[0].rows_used == 21
+
+
+def test_latin_widths_are_reportlabs_times_roman_to_the_bit() -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from docgen.layout.metrics import latin_width
+
+    sizes = sorted({role.size for role in STYLE.roles.values()} | {10.5, 15.75})
+    for code in [*range(0x20, 0xD800), *range(0xE000, 0x10000), 0x1F600, 0x20BB7]:
+        ch = chr(code)
+        for size in sizes:
+            assert latin_width(ch, size) == stringWidth(ch, "Times-Roman", size), (hex(code), size)
+
+
+def test_the_typesetter_needs_no_pdf_library() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, docgen.layout.pages; print(any(m.startswith('reportlab') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -203,8 +203,11 @@ def fixed_phrases(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
         text = item.text
         for lexicon in ctx.lexicons:
             for phrase in lexicon.phrases:
+                wrongs = [wrong for wrong in phrase.wrong if wrong in text]  # most texts hold none: skip cheaply
+                if not wrongs:
+                    continue
                 correct_spans = [(m.start(), m.end()) for m in re.finditer(re.escape(phrase.correct), text)]
-                for wrong in phrase.wrong:
+                for wrong in wrongs:
                     for match in re.finditer(re.escape(wrong), text):
                         start, end = match.span()
                         if any(a <= start and end <= b for a, b in correct_spans):

@@ -14,12 +14,13 @@ import hashlib
 import logging
 import os
 import struct
-import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from docgen.cache import cache_root
 
 if TYPE_CHECKING:  # fontTools is imported only when a font is converted
     from fontTools.ttLib import TTFont
@@ -32,16 +33,8 @@ _PUNCTUATION = "。，、；：？！“”‘’（）《》〔〕【】〖〗�
 
 
 def cache_dir() -> Path:
-    """Per-user cache: $DOCGEN_CACHE_DIR, else the platform's cache folder + docgen/fonts."""
-    if override := os.environ.get("DOCGEN_CACHE_DIR"):
-        return Path(override) / "fonts"
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "docgen" / "fonts"
+    """Converted fonts and parsed font tables: the cache root + fonts."""
+    return cache_root() / "fonts"
 
 
 @lru_cache(maxsize=1)

@@ -14,19 +14,15 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
-
+from docgen.layout import times
 from docgen.layout.chars import is_wide
 from docgen.style import StyleProfile
 
 
 @lru_cache(maxsize=4096)
 def latin_width(ch: str, size: float) -> float:
-    """Advance of a half-width character in Times New Roman metrics."""
-    try:
-        return stringWidth(ch, "Times-Roman", size)
-    except (KeyError, UnicodeError):  # pragma: no cover - characters outside the AFM table
-        return size / 2
+    """Advance of a half-width character in Times New Roman metrics (computed as reportlab does, to the bit)."""
+    return (times.WIDTHS.get(ord(ch), times.DEFAULT) * 0.001) * size
 
 
 def grid_tracking(style: StyleProfile, size: float) -> float:

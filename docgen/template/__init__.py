@@ -7,6 +7,7 @@ Errors name the template file and line.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -18,6 +19,7 @@ import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from docgen.cache import cache_root
 from docgen.errors import SourceRef, TemplateError
 from docgen.model.blocks import DocModel, chinese_numeral
 from docgen.model.parse import parse_markup
@@ -81,6 +83,20 @@ def template_search_path(spec: Spec, templates: str | os.PathLike[str] | None = 
     return path
 
 
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in the user's cache (Jinja checks each against its source's checksum), so a build
+    does not compile the same templates again; a cache that cannot be read or written is simply not used."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            os.makedirs(self.directory, mode=0o700, exist_ok=True)
+            super().dump_bytecode(bucket)
+
+
 def _environment(loader: jinja2.BaseLoader) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         loader=loader,
@@ -89,6 +105,7 @@ def _environment(loader: jinja2.BaseLoader) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=_CompiledTemplates(str(cache_root() / "templates")),
     )
     env.filters["cn_date"] = cn_date
     env.filters["cn_numeral"] = chinese_numeral

@@ -11,6 +11,7 @@ Not a test: nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -89,6 +90,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed-only", action="store_true", help="only the seed's rows and LibreOffice on the seed")
     args = parser.parse_args()
+    # pip writes .pyc files when it installs docgen; an editable install run with PYTHONDONTWRITEBYTECODE (as in
+    # CI) never does, and would compile every module at every start. Measure what an installed docgen does.
+    compileall.compile_dir(str(ROOT / "docgen"), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         specs = {"seed": SEED}

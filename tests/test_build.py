@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import docgen
+from docgen.forked import run_beside
 from docgen.spec import load_spec
 
 from .conftest import ROOT, SEED_SPEC
@@ -231,3 +232,50 @@ def test_limits_for_everyone() -> None:
     assert "太长" in info.value.message and info.value.key_path == "body[0]"
     long = docgen.render({"title": "标题", "body": ["会议强调" * 25_000]})  # 100,000 characters still build
     assert long.page_count > 100
+
+
+def test_docx_beside_pdf_gives_the_same_files_as_one_after_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import docgen.document
+
+    forks = []
+    monkeypatch.setattr(docgen.document, "can_fork", lambda: True)
+    monkeypatch.setattr(docgen.document, "run_beside", lambda *jobs: forks.append(1) or run_beside(*jobs))
+    forked = docgen.build(SEED_SPEC, tmp_path / "forked")
+    monkeypatch.setattr(docgen.document, "can_fork", lambda: False)
+    serial = docgen.build(SEED_SPEC, tmp_path / "serial")
+    assert forks == [1]
+    assert [p.read_bytes() for p in forked] == [p.read_bytes() for p in serial]
+
+
+def test_an_error_in_the_forked_writer_reaches_the_caller() -> None:
+    def failing() -> bytes:
+        raise docgen.SpecError("子进程里的错误")
+
+    with pytest.raises(docgen.SpecError, match="子进程里的错误"):
+        run_beside(failing, lambda: b"pdf")
+    assert run_beside(lambda: b"docx", lambda: b"pdf") == (b"docx", b"pdf")
+
+
+def test_a_failure_here_stops_the_forked_writer(tmp_path: Path) -> None:
+    import time
+
+    pid_file = tmp_path / "child.pid"
+
+    def slow_child() -> bytes:
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(60)
+        return b""
+
+    def failing_here() -> bytes:
+        while not pid_file.exists() or not pid_file.read_text():
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_beside(slow_child, failing_here)
+    assert time.monotonic() - started < 30
+    with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
+        os.kill(int(pid_file.read_text()), 0)

@@ -16,13 +16,23 @@ from functools import lru_cache
 
 from docgen.layout import times
 from docgen.layout.chars import is_wide
+from docgen.layout.scripts import fallback_advance, is_mark
 from docgen.style import StyleProfile
 
 
 @lru_cache(maxsize=4096)
 def latin_width(ch: str, size: float) -> float:
-    """Advance of a half-width character in Times New Roman metrics (computed as reportlab does, to the bit)."""
-    return (times.WIDTHS.get(ord(ch), times.DEFAULT) * 0.001) * size
+    """Advance of a half-width character: Times New Roman's metrics (computed as reportlab does, to the bit);
+    for other scripts the fallback font's, for combining marks none."""
+    width = times.WIDTHS.get(ord(ch))
+    if width is None:
+        if is_mark(ch):
+            return 0.0
+        em = fallback_advance(ch)
+        if em is not None:
+            return em * size
+        width = times.DEFAULT
+    return (width * 0.001) * size
 
 
 def grid_tracking(style: StyleProfile, size: float) -> float:

@@ -18,12 +18,15 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.fonts import ResolvedFace
+from docgen.layout import bidi
 from docgen.layout.chars import is_wide
 from docgen.layout.linebreak import Glyph
 from docgen.layout.pages import Page, PagedDocument, TextLine
+from docgen.layout.scripts import is_mark
 from docgen.style import StyleProfile
 from docgen.writers.pdf.cidfont import CidFont
 from docgen.writers.pdf.fontbook import FontBook
+from docgen.writers.pdf.shaping import needs_shaping, shape
 
 __all__ = ["render_pdf"]
 
@@ -65,17 +68,18 @@ class _TextOps:
         self.spacing = 0.0
         self.scale = 100.0
 
-    def _state(self, ink: _Ink, spacing: float) -> None:
+    def _state(self, ink: _Ink, spacing: float, scale: float | None = None) -> None:
         ops = self.ops
+        scale = ink.scale if scale is None else scale
         if ink.color != self.color:
             ops.append(f"{ink.color} rg {ink.color} RG")
             self.color = ink.color
         if ink.stroke != self.stroke:
             ops.append(f"{fp_str(ink.stroke)} w {2 if ink.stroke else 0} Tr")
             self.stroke = ink.stroke
-        if ink.scale != self.scale:
-            ops.append(f"{fp_str(ink.scale)} Tz")
-            self.scale = ink.scale
+        if scale != self.scale:
+            ops.append(f"{fp_str(scale)} Tz")
+            self.scale = scale
         if spacing != self.spacing:
             ops.append(f"{fp_str(spacing)} Tc")
             self.spacing = spacing
@@ -102,6 +106,23 @@ class _TextOps:
                 self.font = (name, ink.size)
             self.ops.append(f"1 0 0 1 {fp_str(xs[start])} {y_text} Tm {operand} Tj")
             start += length
+
+    def place(self, ink: _Ink, glyph: int, chars: str, advance: float, x: float, y: float, scale: float) -> None:
+        """One shaped glyph (``glyph`` < 0: the character ``chars`` itself) at (x, y), squeezed to ``scale``."""
+        font = pdfmetrics.getFont(ink.font)
+        if glyph < 0 or not isinstance(font, ttfonts.TTFont):
+            self.show(ink, chars, [x], y, 0.0)
+            return
+        cid_font = self.cid_fonts.get(ink.font)
+        if cid_font is None:
+            cid_font = self.cid_fonts[ink.font] = CidFont(font, len(self.cid_fonts))
+        name = cid_font.attach(self.doc, ink.font)
+        cid = cid_font.shaped_cid(glyph, chars, advance * 1000)
+        self._state(ink, 0.0, ink.scale * scale)
+        if (name, ink.size) != self.font:
+            self.ops.append(f"/{name} {fp_str(ink.size)} Tf")
+            self.font = (name, ink.size)
+        self.ops.append(f"1 0 0 1 {fp_str(x)} {fp_str(y)} Tm <{cid:04X}> Tj")
 
     def close(self) -> None:
         if self.ops:
@@ -169,8 +190,70 @@ class _PdfBuilder:
         return ink
 
     def draw_glyphs(self, text: _TextOps, glyphs: tuple[Glyph, ...], xs: list[float], y: float) -> None:
-        """Draw glyphs at their x positions. Runs of glyphs in one font whose spacing is even (a justified line)
-        go out as one string with character spacing (Tc): far fewer PDF operators than one per glyph."""
+        """Draw a line's glyphs at their x positions; stretches that need shaping or right-to-left order
+        (islands) go through ``draw_island``."""
+        if not any(needs_shaping(glyph.char) for glyph in glyphs):
+            self.draw_plain(text, glyphs, xs, y)
+            return
+        line = "".join(glyph.char for glyph in glyphs)
+        line_levels = bidi.line_levels(line)
+        special = [level > 0 or needs_shaping(ch) for level, ch in zip(line_levels, line, strict=True)]
+        for i in range(len(line) - 1, 0, -1):  # a combining mark is shaped with the letter it sits on
+            if special[i] and is_mark(line[i]) and not line[i - 1].isspace():
+                special[i - 1] = True
+        start = 0
+        for i in range(1, len(line) + 1):
+            if i == len(line) or special[i] != special[start]:
+                if special[start]:
+                    self.draw_island(text, glyphs[start:i], xs[start:i], y, line_levels[start:i])
+                else:
+                    self.draw_plain(text, glyphs[start:i], xs[start:i], y)
+                start = i
+
+    def draw_island(
+        self, text: _TextOps, glyphs: tuple[Glyph, ...], xs: list[float], y: float, levels: list[int]
+    ) -> None:
+        """Shape an island run by run (one embedding level, one font), set the runs in visual order and fit them
+        into the width the layout gave the island: never wider (scaled down if need be), right-aligned when it
+        reads right to left."""
+        width = xs[-1] + glyphs[-1].advance - xs[0]
+        order = bidi.reorder(levels)
+        inks = [self.ink(glyph.role, glyph.char) for glyph in glyphs]
+        placed: list[tuple[_Ink, int, str, float, float, float]] = []  # ink, glyph, text, advance, dx, dy (em)
+        i = 0
+        while i < len(order):
+            j = i + 1
+            while (
+                j < len(order)
+                and levels[order[j]] == levels[order[i]]
+                and inks[order[j]].state is inks[order[i]].state
+                and (order[j] - order[j - 1]) in (1, -1)
+            ):
+                j += 1
+            indexes = sorted(order[i:j])
+            run = "".join(glyphs[k].char for k in indexes)
+            ink = inks[order[i]]
+            font = pdfmetrics.getFont(ink.font)
+            if isinstance(font, ttfonts.TTFont) and not ink.blank:
+                face = font.face
+                index = int(face.subfontNameX[1:] or 0) if face.subfontNameX else 0
+                for shaped in shape(face._ttf_data, index, run, rtl=levels[order[i]] % 2 == 1):
+                    placed.append((ink, shaped.glyph, shaped.text, shaped.advance, shaped.x_offset, shaped.y_offset))
+            else:  # a Type 1 font cannot be shaped: its characters as they are, in visual order
+                for k in order[i:j]:
+                    placed.append((inks[k], -1, glyphs[k].char, inks[k].width / inks[k].size, 0.0, 0.0))
+            i = j
+        natural = sum(advance * ink.size for ink, _, _, advance, _, _ in placed)
+        scale = min(1.0, width / natural) if natural > 0 else 1.0
+        x = xs[0] + (width - natural * scale if levels[0] % 2 else 0.0)
+        for ink, glyph, chars, advance, dx, dy in placed:
+            if chars.strip() or glyph >= 0:
+                text.place(ink, glyph, chars, advance, x + dx * ink.size * scale, y + dy * ink.size, scale)
+            x += advance * ink.size * scale
+
+    def draw_plain(self, text: _TextOps, glyphs: tuple[Glyph, ...], xs: list[float], y: float) -> None:
+        """Runs of glyphs in one font whose spacing is even (a justified line) go out as one string with
+        character spacing (Tc): far fewer PDF operators than one per glyph."""
         inks = self._inks
         run: list[str] = []
         run_xs: list[float] = []

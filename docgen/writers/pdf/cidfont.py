@@ -31,9 +31,12 @@ class CidFont:
         # Each code point gets its own CID (1, 2, … in first-use order), even where two share a glyph or a missing
         # character shares .notdef: so every character, drawn or not, copies out of the PDF as itself.
         self._cids: dict[int, int] = {}  # code point → CID
+        self._shaped: dict[tuple[int, str], int] = {}  # (glyph id in the face, text it stands for) → CID
         self._codes: list[int] = []  # code points by CID - 1: the order makeSubset numbers glyphs in
         self._glyphs: dict[int, int] = {0: 0}  # glyph id in the face → glyph id in the subset
         self._gids = [0]  # CID → glyph id in the subset (the CIDToGIDMap)
+        self._texts = [""]  # CID → the text it copies out as (ToUnicode)
+        self._widths = [0.0]  # CID → advance in 1/1000 em (W)
 
     def attach(self, doc: pdfdoc.PDFDocument, key: str) -> str:
         """Register with a document (under reportlab's font key) and return the resource name to use in Tf."""
@@ -46,14 +49,42 @@ class CidFont:
     def cid(self, code: int) -> int:
         cid = self._cids.get(code)
         if cid is None:
-            cid = self._cids[code] = len(self._gids)
-            self._codes.append(code)
-            # The numbering makeSubset gives: glyphs in order of the codes' first use, .notdef first.
-            glyph = self.face.charToGlyph.get(code, 0)
-            gid = self._glyphs.get(glyph)
-            if gid is None:
-                gid = self._glyphs[glyph] = len(self._glyphs)
-            self._gids.append(gid)
+            cid = self._cids[code] = self._add(code, self.face.charToGlyph.get(code, 0), chr(code))
+            self._widths[cid] = self.face.getCharWidth(code)
+        return cid
+
+    def shaped_cid(self, glyph: int, text: str, advance: float) -> int:
+        """The CID for a glyph HarfBuzz chose (a joining form, a ligature), copying out as ``text``; ``advance``
+        in 1/1000 em. A glyph no character maps to gets a private-use code, so makeSubset keeps it."""
+        key = (glyph, text)
+        cid = self._shaped.get(key)
+        if cid is None:
+            codes = self.face.charToGlyph
+            code = ord(text) if len(text) == 1 and codes.get(ord(text)) == glyph else None
+            if code is None:
+                private: dict[int, int] = self.face.__dict__.setdefault("_private_codes", {})
+                code = private.get(glyph)
+                if code is None:
+                    code = 0xF0000 + len(private)
+                    while code in codes:
+                        code += 1
+                    private[glyph] = code
+                    codes[code] = glyph
+            cid = self._shaped[key] = self._add(code, glyph, text)
+            self._widths[cid] = advance
+        return cid
+
+    def _add(self, code: int, glyph: int, text: str) -> int:
+        """A new CID for ``code`` (drawn with ``glyph``), numbered as makeSubset numbers glyphs: in order of the
+        codes' first use, .notdef first."""
+        cid = len(self._gids)
+        self._codes.append(code)
+        gid = self._glyphs.get(glyph)
+        if gid is None:
+            gid = self._glyphs[glyph] = len(self._glyphs)
+        self._gids.append(gid)
+        self._texts.append(text)
+        self._widths.append(0.0)
         return cid
 
     def encode(self, text: str) -> str:
@@ -65,7 +96,7 @@ class CidFont:
         face = self.face
         base_name = (SUBSETN(self.number) + b"+" + face.name + face.subfontNameX).decode("pdfdoc")
         descriptor = face.addSubsetObjects(doc, base_name, self._codes)
-        widths = " ".join(fp_str(face.getCharWidth(code)) for code in self._codes)
+        widths = " ".join(fp_str(width) for width in self._widths[1:])
         cid_to_gid = pdfdoc.PDFStream()
         cid_to_gid.content = struct.pack(f">{len(self._gids)}H", *self._gids)
         if doc.compression:
@@ -105,9 +136,11 @@ class CidFont:
         doc.idToObject["BasicFonts"].dict[self.internal_name] = doc.Reference(font, self.internal_name)
 
     def _to_unicode(self) -> str:
+        # A glyph that is the second of its cluster (a mark HarfBuzz split off) copies out as nothing.
         entries = [
-            f"<{cid:04X}> <{chr(code).encode('utf-16-be', 'surrogatepass').hex().upper()}>"
-            for cid, code in enumerate(self._codes, start=1)
+            f"<{cid:04X}> <{text.encode('utf-16-be', 'surrogatepass').hex().upper()}>"
+            for cid, text in enumerate(self._texts)
+            if cid
         ]
         lines = [
             "/CIDInit /ProcSet findresource begin",

@@ -237,7 +237,7 @@ class _PdfBuilder:
             if isinstance(font, ttfonts.TTFont) and not ink.blank:
                 face = font.face
                 index = int(face.subfontNameX[1:] or 0) if face.subfontNameX else 0
-                for shaped in shape(face._ttf_data, index, run, rtl=levels[order[i]] % 2 == 1):
+                for shaped in shape(face.filename, index, run, rtl=levels[order[i]] % 2 == 1):
                     placed.append((ink, shaped.glyph, shaped.text, shaped.advance, shaped.x_offset, shaped.y_offset))
             else:  # a Type 1 font cannot be shaped: its characters as they are, in visual order
                 for k in order[i:j]:

@@ -37,18 +37,18 @@ class ShapedGlyph:
 
 
 @lru_cache(maxsize=16)
-def _font(data: bytes, index: int):  # type: ignore[no-untyped-def]
+def _font(path: str, index: int):  # type: ignore[no-untyped-def]
     import uharfbuzz as hb
 
-    face = hb.Face(hb.Blob(data), index)
+    face = hb.Face(hb.Blob.from_file_path(path), index)
     return hb.Font(face), face.upem
 
 
-def shape(data: bytes, index: int, text: str, rtl: bool) -> list[ShapedGlyph]:
-    """Glyphs for ``text`` (one run, one direction) in the font ``data`` (subfont ``index``), left to right."""
+def shape(path: str, index: int, text: str, rtl: bool) -> list[ShapedGlyph]:
+    """Glyphs for ``text`` (one run, one direction) in the font file ``path`` (subfont ``index``), left to right."""
     import uharfbuzz as hb
 
-    font, upem = _font(data, index)
+    font, upem = _font(path, index)
     buffer = hb.Buffer()
     buffer.add_str(text)
     buffer.direction = "rtl" if rtl else "ltr"

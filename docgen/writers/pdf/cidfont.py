@@ -97,10 +97,7 @@ class CidFont:
         base_name = (SUBSETN(self.number) + b"+" + face.name + face.subfontNameX).decode("pdfdoc")
         descriptor = face.addSubsetObjects(doc, base_name, self._codes)
         widths = " ".join(fp_str(width) for width in self._widths[1:])
-        cid_to_gid = pdfdoc.PDFStream()
-        cid_to_gid.content = struct.pack(f">{len(self._gids)}H", *self._gids)
-        if doc.compression:
-            cid_to_gid.filters = [pdfdoc.PDFZCompress]
+        cid_to_gid = _stream(doc, struct.pack(f">{len(self._gids)}H", *self._gids))
         descendant = pdfdoc.PDFDictionary(
             {
                 "Type": pdfdoc.PDFName("Font"),
@@ -119,10 +116,7 @@ class CidFont:
                 "CIDToGIDMap": doc.Reference(cid_to_gid, f"cidToGidMap:{base_name}"),
             }
         )
-        to_unicode = pdfdoc.PDFStream()
-        to_unicode.content = self._to_unicode()
-        if doc.compression:
-            to_unicode.filters = [pdfdoc.PDFZCompress]
+        to_unicode = _stream(doc, self._to_unicode())
         font = pdfdoc.PDFDictionary(
             {
                 "Type": pdfdoc.PDFName("Font"),
@@ -158,3 +152,11 @@ class CidFont:
             lines += [f"{len(block)} beginbfchar", *block, "endbfchar"]
         lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
         return "\n".join(lines)
+
+
+def _stream(doc: pdfdoc.PDFDocument, content: bytes | str) -> pdfdoc.PDFStream:
+    stream = pdfdoc.PDFStream()
+    stream.content = content
+    if doc.compression:
+        stream.filters = [pdfdoc.PDFZCompress]
+    return stream

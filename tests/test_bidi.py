@@ -151,3 +151,20 @@ def test_nothing_is_lost(pdf_chars: tuple[list[dict], bytes]) -> None:  # type: 
     for text in ("שלום עולם", "שנת 2023 היא", "سلام", "नमस्ते"):
         for ch, count in Counter(text.replace(" ", "")).items():
             assert drawn[ch] >= count, ch
+
+
+def test_docx_gives_right_to_left_text_runs_of_its_own(tmp_path: Path) -> None:
+    from .docx_xml import NS, DocxXml
+
+    spec = tmp_path / "rtl.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    xml = DocxXml(docgen.render(spec).to_docx())
+    runs = {
+        "".join(t.text or "" for t in run.iter(f"{{{NS['w']}}}t")): run.find("w:rPr/w:rtl", NS) is not None
+        for run in xml.body.iter(f"{{{NS['w']}}}r")
+    }
+    # the Hebrew and Arabic (with the space and the number between their words) run right to left …
+    assert runs["שלום עולם"] and runs["שנת 2023 היא"] and runs["سلام"]
+    # … the Chinese around them, and the Devanagari (left to right), do not
+    assert not any(flag for text, flag in runs.items() if any("\u4e00" <= ch <= "\u9fff" for ch in text))
+    assert not any(flag for text, flag in runs.items() if "न" in text)

@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 from docx.text.paragraph import Paragraph as WordParagraph
 
+from docgen.layout import bidi
 from docgen.layout.chars import is_wide
 from docgen.layout.pages import PagedDocument, TextLine
 from docgen.model.blocks import (
@@ -151,6 +152,8 @@ class _DocxBuilder:
                 oxml.set_fonts(r.get_or_add_rPr(), latin=face, east_asian=face)
             elif kind in RARE_FONTS:  # characters the 公文 faces lack: a font Word has for them
                 oxml.set_fonts(r.get_or_add_rPr(), latin=RARE_FONTS[kind], east_asian=RARE_FONTS[kind])
+            elif kind == "rtl":
+                oxml.right_to_left(r)
 
     def style_id(self, name: str, kind: WD_STYLE_TYPE) -> str | None:
         """python-docx's id for a style name (None for the default style), looked up once: the lookup walks the
@@ -322,9 +325,12 @@ def _kind(ch: str) -> str | None:
 def _segments(text: str) -> list[tuple[str, str | None]]:
     """Runs of text by the font they need: most text takes the style's fonts; ambiguous marks (“”—…) after a
     half-width character are pinned to the Chinese face in every slot (LibreOffice would otherwise set them in the
-    Latin font, at Latin width, while Word follows w:hint); Ext-B hanzi and emoji get a font that has them."""
+    Latin font, at Latin width, while Word follows w:hint); Ext-B hanzi and emoji get a font that has them;
+    right-to-left stretches (Hebrew, Arabic, with the spaces and numbers between their words) get runs of their
+    own, marked right to left (ECMA-376 leaves strong right-to-left text in a run without w:rtl unspecified)."""
     if text.isascii():
         return [(text, None)] if text else []
+    rtl = bidi.levels(text) if bidi.has_rtl(text) else None
     pieces: list[tuple[str, str | None]] = []
     start = 0
     previous: str | None = None
@@ -332,6 +338,8 @@ def _segments(text: str) -> list[tuple[str, str | None]]:
         kind = _kind(ch)
         if ch in _AMBIGUOUS and i > 0 and (previous == "pinned" or not is_wide(text[i - 1])):
             kind = "pinned"
+        if kind is None and rtl is not None and rtl[i] > 0:
+            kind = "rtl"
         if i and kind != previous:
             pieces.append((text[start:i], previous))
             start = i

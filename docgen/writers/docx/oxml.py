@@ -190,6 +190,14 @@ def add_page_field(paragraph_element: etree._Element) -> None:
     paragraph_element.append(field)
 
 
+def right_to_left(run_element: etree._Element) -> None:
+    """w:rtl: a run of Hebrew or Arabic, its neutral characters set right to left and its characters formatted as
+    complex script (w:cs font, w:szCs size); the font hint follows."""
+    rpr = run_element.get_or_add_rPr()
+    rpr_child(rpr, "rFonts", hint="cs")
+    rpr_child(rpr, "rtl")
+
+
 def east_asian_hint(run_element: etree._Element) -> None:
     """w:hint="eastAsia": quotes, dashes and ellipses in this run take the Chinese font, as one grid cell each
     (without it Word sets “”—… in the Latin font, at Latin widths)."""

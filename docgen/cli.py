@@ -23,6 +23,7 @@ from docgen.check import Finding, apply_fixes, check_spec, findings_json, format
 from docgen.document import FORMATS
 from docgen.errors import DocgenError, OutputError, SourceRef
 from docgen.fonts import STATUS, resolve_fonts
+from docgen.harfbuzz import hide_from_reportlab
 from docgen.output import write_atomic
 from docgen.style import PROFILES_DIR, describe_profile, load_profile
 from docgen.template import export_templates, list_kinds
@@ -287,6 +288,7 @@ def run() -> NoReturn:
     Every output is written and closed, and every message printed, before ``main`` returns; what remains is
     Python freeing each object and module one by one, 0.1 s of a 1 s build. So flush the standard streams and
     logging, and exit straight away."""
+    hide_from_reportlab()
     code = main()
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):

@@ -168,3 +168,15 @@ def test_docx_gives_right_to_left_text_runs_of_its_own(tmp_path: Path) -> None:
     # … the Chinese around them, and the Devanagari (left to right), do not
     assert not any(flag for text, flag in runs.items() if any("\u4e00" <= ch <= "\u9fff" for ch in text))
     assert not any(flag for text, flag in runs.items() if "न" in text)
+
+
+def test_the_command_shapes_too(tmp_path: Path) -> None:
+    # `docgen` hides uharfbuzz from reportlab (docgen.harfbuzz); its own shaping must still find it.
+    import sys
+
+    spec = tmp_path / "rtl.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "docgen", "build", str(spec), "-f", "pdf"], check=True, capture_output=True)
+    with pdfplumber.open(tmp_path / "rtl.pdf") as pdf:
+        devanagari = [c for c in pdf.pages[0].chars if "Devanagari" in c["fontname"]]
+    assert "".join(c["text"] for c in devanagari) == "नमस्ते" and len(devanagari) < len("नमस्ते")

@@ -9,6 +9,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from docgen.harfbuzz import harfbuzz
+
 __all__ = ["fallback_advance", "is_mark"]
 
 
@@ -51,14 +53,14 @@ _TATWEEL = 0x0640
 
 @lru_cache(maxsize=8)
 def _harfbuzz_font(path: Path):  # type: ignore[no-untyped-def]
-    import uharfbuzz as hb
+    hb = harfbuzz()
 
     face = hb.Face(hb.Blob(path.read_bytes()))
     return hb.Font(face), face.upem
 
 
 def _joined_advance(path: Path, ch: str) -> float:
-    import uharfbuzz as hb
+    hb = harfbuzz()
 
     font, upem = _harfbuzz_font(path)
     buffer = hb.Buffer()

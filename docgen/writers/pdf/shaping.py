@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from docgen.harfbuzz import harfbuzz
+
 __all__ = ["ShapedGlyph", "needs_shaping", "shape"]
 
 
@@ -38,7 +40,7 @@ class ShapedGlyph:
 
 @lru_cache(maxsize=16)
 def _font(path: str, index: int):  # type: ignore[no-untyped-def]
-    import uharfbuzz as hb
+    hb = harfbuzz()
 
     face = hb.Face(hb.Blob.from_file_path(path), index)
     return hb.Font(face), face.upem
@@ -46,7 +48,7 @@ def _font(path: str, index: int):  # type: ignore[no-untyped-def]
 
 def shape(path: str, index: int, text: str, rtl: bool) -> list[ShapedGlyph]:
     """Glyphs for ``text`` (one run, one direction) in the font file ``path`` (subfont ``index``), left to right."""
-    import uharfbuzz as hb
+    hb = harfbuzz()
 
     font, upem = _font(path, index)
     buffer = hb.Buffer()

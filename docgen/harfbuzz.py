@@ -1,0 +1,27 @@
+"""HarfBuzz (uharfbuzz), imported when a document first needs text shaped.
+
+reportlab imports uharfbuzz at import time, for a shaping mode docgen never uses: 20 ms of every PDF build, most of
+which have nothing to shape. The ``docgen`` command (``docgen.cli.run``) hides the module from reportlab with
+``hide_from_reportlab()``; ``harfbuzz()`` brings it back for docgen's own shaping. A program that imports docgen as a
+library is left alone.
+"""
+
+from __future__ import annotations
+
+import sys
+from types import ModuleType
+
+__all__ = ["harfbuzz", "hide_from_reportlab"]
+
+
+def hide_from_reportlab() -> None:
+    """Until ``harfbuzz()`` is called, ``import uharfbuzz`` fails (reportlab then leaves its shaping off)."""
+    sys.modules.setdefault("uharfbuzz", None)  # type: ignore[arg-type]
+
+
+def harfbuzz() -> ModuleType:
+    if "uharfbuzz" in sys.modules and sys.modules["uharfbuzz"] is None:
+        del sys.modules["uharfbuzz"]
+    import uharfbuzz
+
+    return uharfbuzz

@@ -9,9 +9,11 @@ library is left alone.
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
 from types import ModuleType
+from typing import Any
 
-__all__ = ["harfbuzz", "hide_from_reportlab"]
+__all__ = ["harfbuzz", "harfbuzz_font", "hide_from_reportlab"]
 
 
 def hide_from_reportlab() -> None:
@@ -25,3 +27,11 @@ def harfbuzz() -> ModuleType:
     import uharfbuzz
 
     return uharfbuzz
+
+
+@lru_cache(maxsize=16)
+def harfbuzz_font(path: str, index: int = 0) -> tuple[Any, int]:
+    """HarfBuzz's font for a font file (subfont ``index`` of a collection) and its units per em, opened once."""
+    hb = harfbuzz()
+    face = hb.Face(hb.Blob.from_file_path(path), index)
+    return hb.Font(face), face.upem

@@ -9,7 +9,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from docgen.harfbuzz import harfbuzz
+from docgen.harfbuzz import harfbuzz, harfbuzz_font
 
 __all__ = ["fallback_advance", "is_mark"]
 
@@ -51,18 +51,10 @@ def fallback_advance(ch: str) -> float | None:
 _TATWEEL = 0x0640
 
 
-@lru_cache(maxsize=8)
-def _harfbuzz_font(path: Path):  # type: ignore[no-untyped-def]
-    hb = harfbuzz()
-
-    face = hb.Face(hb.Blob(path.read_bytes()))
-    return hb.Font(face), face.upem
-
-
 def _joined_advance(path: Path, ch: str) -> float:
     hb = harfbuzz()
 
-    font, upem = _harfbuzz_font(path)
+    font, upem = harfbuzz_font(str(path))
     buffer = hb.Buffer()
     buffer.add_str(f"{chr(_TATWEEL)}{ch}{chr(_TATWEEL)}")
     buffer.guess_segment_properties()

@@ -35,19 +35,24 @@ ASCENT = 0.88  # share of the em above the baseline in the ideographic em box
 
 
 @dataclass(frozen=True)
-class _Ink:
-    """How one character of one role is drawn."""
+class _Pen:
+    """The text state a glyph is drawn in. One object per distinct state (the builder interns them), so a glyph
+    may continue a run exactly when its pen *is* the run's."""
 
     font: str  # reportlab's registered font name
     size: float
-    width: float  # advance as drawn, in pt
-    scale: float  # horizontal scaling in % (100 but for the stretched dash)
     color: str  # "r g b" for the rg/RG operators
     stroke: float  # outline width of faux bold (text render mode 2), 0 for none
+    scale: float  # horizontal scaling in % (100 but for the stretched dash)
+
+
+@dataclass(frozen=True)
+class _Ink:
+    """How one character of one role is drawn."""
+
+    pen: _Pen
+    width: float  # advance as drawn, in pt
     blank: bool  # a space: nothing to draw
-    #: (font, size, color, stroke, scale), one shared object per distinct state: a glyph may continue a run when
-    #: its state *is* the run's.
-    state: tuple[str, float, str, float, float]
 
 
 class _TextOps:
@@ -68,15 +73,15 @@ class _TextOps:
         self.spacing = 0.0
         self.scale = 100.0
 
-    def _state(self, ink: _Ink, spacing: float, scale: float | None = None) -> None:
+    def _state(self, pen: _Pen, spacing: float, scale: float | None = None) -> None:
         ops = self.ops
-        scale = ink.scale if scale is None else scale
-        if ink.color != self.color:
-            ops.append(f"{ink.color} rg {ink.color} RG")
-            self.color = ink.color
-        if ink.stroke != self.stroke:
-            ops.append(f"{fp_str(ink.stroke)} w {2 if ink.stroke else 0} Tr")
-            self.stroke = ink.stroke
+        scale = pen.scale if scale is None else scale
+        if pen.color != self.color:
+            ops.append(f"{pen.color} rg {pen.color} RG")
+            self.color = pen.color
+        if pen.stroke != self.stroke:
+            ops.append(f"{fp_str(pen.stroke)} w {2 if pen.stroke else 0} Tr")
+            self.stroke = pen.stroke
         if scale != self.scale:
             ops.append(f"{fp_str(scale)} Tz")
             self.scale = scale
@@ -84,15 +89,25 @@ class _TextOps:
             ops.append(f"{fp_str(spacing)} Tc")
             self.spacing = spacing
 
-    def show(self, ink: _Ink, string: str, xs: list[float], y: float, spacing: float) -> None:
+    def _font(self, name: str, size: float) -> None:
+        if (name, size) != self.font:
+            self.ops.append(f"/{name} {fp_str(size)} Tf")
+            self.font = (name, size)
+
+    def _cid_font(self, name: str, font: ttfonts.TTFont) -> CidFont:
+        cid_font = self.cid_fonts.get(name)
+        if cid_font is None:
+            cid_font = self.cid_fonts[name] = CidFont(font, len(self.cid_fonts))
+        cid_font.attach(self.doc, name)
+        return cid_font
+
+    def show(self, pen: _Pen, string: str, xs: list[float], y: float, spacing: float) -> None:
         """Draw ``string`` from ``xs[0]``, ``spacing`` pt added after each glyph."""
-        self._state(ink, spacing)
-        font = pdfmetrics.getFont(ink.font)
+        self._state(pen, spacing)
+        font = pdfmetrics.getFont(pen.font)
         if isinstance(font, ttfonts.TTFont):
-            cid_font = self.cid_fonts.get(ink.font)
-            if cid_font is None:
-                cid_font = self.cid_fonts[ink.font] = CidFont(font, len(self.cid_fonts))
-            pieces = [(cid_font.attach(self.doc, ink.font), f"<{cid_font.encode(string)}>", len(string))]
+            cid_font = self._cid_font(pen.font, font)
+            pieces = [(cid_font.internal_name, f"<{cid_font.encode(string)}>", len(string))]
         else:  # reportlab's Type 1 Times: one byte a character (a character it lacks may take a Symbol piece)
             pieces = [
                 (self.doc.getInternalFontName(f.fontName)[1:], f"({escapePDF(part)})", len(part))
@@ -101,27 +116,20 @@ class _TextOps:
         start = 0
         y_text = fp_str(y)
         for name, operand, length in pieces:
-            if (name, ink.size) != self.font:
-                self.ops.append(f"/{name} {fp_str(ink.size)} Tf")
-                self.font = (name, ink.size)
+            self._font(name, pen.size)
             self.ops.append(f"1 0 0 1 {fp_str(xs[start])} {y_text} Tm {operand} Tj")
             start += length
 
-    def place(self, ink: _Ink, glyph: int, chars: str, advance: float, x: float, y: float, scale: float) -> None:
+    def place(self, pen: _Pen, glyph: int, chars: str, advance: float, x: float, y: float, scale: float) -> None:
         """One shaped glyph (``glyph`` < 0: the character ``chars`` itself) at (x, y), squeezed to ``scale``."""
-        font = pdfmetrics.getFont(ink.font)
+        font = pdfmetrics.getFont(pen.font)
         if glyph < 0 or not isinstance(font, ttfonts.TTFont):
-            self.show(ink, chars, [x], y, 0.0)
+            self.show(pen, chars, [x], y, 0.0)
             return
-        cid_font = self.cid_fonts.get(ink.font)
-        if cid_font is None:
-            cid_font = self.cid_fonts[ink.font] = CidFont(font, len(self.cid_fonts))
-        name = cid_font.attach(self.doc, ink.font)
+        cid_font = self._cid_font(pen.font, font)
         cid = cid_font.shaped_cid(glyph, chars, advance * 1000)
-        self._state(ink, 0.0, ink.scale * scale)
-        if (name, ink.size) != self.font:
-            self.ops.append(f"/{name} {fp_str(ink.size)} Tf")
-            self.font = (name, ink.size)
+        self._state(pen, 0.0, pen.scale * scale)
+        self._font(cid_font.internal_name, pen.size)
         self.ops.append(f"1 0 0 1 {fp_str(x)} {fp_str(y)} Tm <{cid:04X}> Tj")
 
     def close(self) -> None:
@@ -144,7 +152,7 @@ class _PdfBuilder:
         self.pitch = style.type_height / style.lines_per_page
         self.top = style.page_height - style.margin_top  # reportlab's y grows upwards
         self._inks: dict[tuple[str, str], _Ink] = {}
-        self._states: dict[tuple[str, float, str, float, float], tuple[str, float, str, float, float]] = {}
+        self._pens: dict[_Pen, _Pen] = {}
 
     def face_of(self, role: str, ch: str) -> str:
         if role == "page-number":
@@ -184,9 +192,8 @@ class _PdfBuilder:
                 scale, drawn = 100.0 * role.size / drawn, role.size
             face = self.style.face(role_name)
             bold = face.embolden if self.faces[face.key].status in ("substitute", "default") else 0.0
-            state = (font, role.size, _rgb(role.color), bold * role.size, scale)
-            state = self._states.setdefault(state, state)  # one object per state: runs compare by identity
-            ink = self._inks[key] = _Ink(font, role.size, drawn, scale, state[2], state[3], ch.isspace(), state)
+            pen = _Pen(font, role.size, _rgb(role.color), bold * role.size, scale)
+            ink = self._inks[key] = _Ink(self._pens.setdefault(pen, pen), drawn, ch.isspace())
         return ink
 
     def draw_glyphs(self, text: _TextOps, glyphs: tuple[Glyph, ...], xs: list[float], y: float) -> None:
@@ -219,37 +226,37 @@ class _PdfBuilder:
         width = xs[-1] + glyphs[-1].advance - xs[0]
         order = bidi.reorder(levels)
         inks = [self.ink(glyph.role, glyph.char) for glyph in glyphs]
-        placed: list[tuple[_Ink, int, str, float, float, float]] = []  # ink, glyph, text, advance, dx, dy (em)
+        placed: list[tuple[_Pen, int, str, float, float, float]] = []  # pen, glyph, text, advance, dx, dy (em)
         i = 0
         while i < len(order):
             j = i + 1
             while (
                 j < len(order)
                 and levels[order[j]] == levels[order[i]]
-                and inks[order[j]].state is inks[order[i]].state
+                and inks[order[j]].pen is inks[order[i]].pen
                 and (order[j] - order[j - 1]) in (1, -1)
             ):
                 j += 1
             indexes = sorted(order[i:j])
             run = "".join(glyphs[k].char for k in indexes)
             ink = inks[order[i]]
-            font = pdfmetrics.getFont(ink.font)
+            pen = ink.pen
+            font = pdfmetrics.getFont(pen.font)
             if isinstance(font, ttfonts.TTFont) and not ink.blank:
                 face = font.face
-                index = int(face.subfontNameX[1:] or 0) if face.subfontNameX else 0
-                for shaped in shape(face.filename, index, run, rtl=levels[order[i]] % 2 == 1):
-                    placed.append((ink, shaped.glyph, shaped.text, shaped.advance, shaped.x_offset, shaped.y_offset))
+                for shaped in shape(face.filename, face.subfont_index, run, rtl=levels[order[i]] % 2 == 1):
+                    placed.append((pen, shaped.glyph, shaped.text, shaped.advance, shaped.x_offset, shaped.y_offset))
             else:  # a Type 1 font cannot be shaped: its characters as they are, in visual order
                 for k in order[i:j]:
-                    placed.append((inks[k], -1, glyphs[k].char, inks[k].width / inks[k].size, 0.0, 0.0))
+                    placed.append((inks[k].pen, -1, glyphs[k].char, inks[k].width / pen.size, 0.0, 0.0))
             i = j
-        natural = sum(advance * ink.size for ink, _, _, advance, _, _ in placed)
+        natural = sum(advance * pen.size for pen, _, _, advance, _, _ in placed)
         scale = min(1.0, width / natural) if natural > 0 else 1.0
         x = xs[0] + (width - natural * scale if levels[0] % 2 else 0.0)
-        for ink, glyph, chars, advance, dx, dy in placed:
+        for pen, glyph, chars, advance, dx, dy in placed:
             if chars.strip() or glyph >= 0:
-                text.place(ink, glyph, chars, advance, x + dx * ink.size * scale, y + dy * ink.size, scale)
-            x += advance * ink.size * scale
+                text.place(pen, glyph, chars, advance, x + dx * pen.size * scale, y + dy * pen.size, scale)
+            x += advance * pen.size * scale
 
     def draw_plain(self, text: _TextOps, glyphs: tuple[Glyph, ...], xs: list[float], y: float) -> None:
         """Runs of glyphs in one font whose spacing is even (a justified line) go out as one string with
@@ -265,7 +272,7 @@ class _PdfBuilder:
             ink = inks.get((glyph.role, ch)) or self.ink(glyph.role, ch)
             if ink.blank:
                 joins = False
-            elif run_ink is None or ink.state is not run_ink.state or ink.scale != 100.0:
+            elif run_ink is None or ink.pen is not run_ink.pen or ink.pen.scale != 100.0:
                 joins = False  # Tz would scale the spacing too: a stretched dash goes on its own
             elif run_space is None:
                 joins, run_space = True, x - run_end
@@ -273,7 +280,7 @@ class _PdfBuilder:
                 joins = abs(x - run_end - run_space) <= 0.005
             if not joins:
                 if run_ink is not None:
-                    text.show(run_ink, "".join(run), run_xs, y, run_space or 0.0)
+                    text.show(run_ink.pen, "".join(run), run_xs, y, run_space or 0.0)
                     run.clear()
                     run_xs.clear()
                 if ink.blank:
@@ -284,7 +291,7 @@ class _PdfBuilder:
             run_xs.append(x)
             run_end = x + ink.width
         if run_ink is not None:
-            text.show(run_ink, "".join(run), run_xs, y, run_space or 0.0)
+            text.show(run_ink.pen, "".join(run), run_xs, y, run_space or 0.0)
 
     def positions(self, text_line: TextLine) -> tuple[list[float], float]:
         """x of every glyph of the line (before its tail), justified or aligned as the line says."""
@@ -350,7 +357,7 @@ class _PdfBuilder:
         y = dash_centre - self.book.dash_height(role.font) * role.size
         for ch, ink in zip(digits, inks, strict=True):
             if not ch.isspace():
-                text.show(ink, ch, [x], y, 0.0)
+                text.show(ink.pen, ch, [x], y, 0.0)
             x += ink.width
 
     def _by_role(self, chars: dict[str, set[str]]) -> str:

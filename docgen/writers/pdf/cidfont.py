@@ -59,17 +59,8 @@ class CidFont:
         key = (glyph, text)
         cid = self._shaped.get(key)
         if cid is None:
-            codes = self.face.charToGlyph
-            code = ord(text) if len(text) == 1 and codes.get(ord(text)) == glyph else None
-            if code is None:
-                private: dict[int, int] = self.face.__dict__.setdefault("_private_codes", {})
-                code = private.get(glyph)
-                if code is None:
-                    code = 0xF0000 + len(private)
-                    while code in codes:
-                        code += 1
-                    private[glyph] = code
-                    codes[code] = glyph
+            nominal = len(text) == 1 and self.face.charToGlyph.get(ord(text)) == glyph
+            code = ord(text) if nominal else self.face.private_code(glyph)
             cid = self._shaped[key] = self._add(code, glyph, text)
             self._widths[cid] = advance
         return cid

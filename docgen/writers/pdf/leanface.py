@@ -119,6 +119,24 @@ class LeanFace(TTFontFace):
             face._ttf_data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         return face
 
+    @property
+    def subfont_index(self) -> int:
+        """Which font of a collection (reportlab names it in ``subfontNameX`` as b"-N"; empty for a single font)."""
+        return int(self.subfontNameX[1:]) if self.subfontNameX else 0
+
+    def private_code(self, glyph: int) -> int:
+        """A code point for a glyph no character maps to (a joining form HarfBuzz chose), from plane 15's private
+        use area and mapped to it here, so reportlab's subsetting keeps the glyph. The same glyph, the same code."""
+        codes = self.__dict__.setdefault("_private_codes", {})
+        code = codes.get(glyph)
+        if code is None:
+            code = 0xF0000 + len(codes)
+            while code in self.charToGlyph:
+                code += 1
+            codes[glyph] = code
+            self.charToGlyph[code] = glyph
+        return code
+
     def getCharWidth(self, code: int) -> float:
         """Advance of the character's glyph in 1/1000 em (reportlab's unit), the face's default if it has none."""
         return self._widths.get(code, self.defaultWidth)

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from docgen.harfbuzz import harfbuzz
+from docgen.harfbuzz import harfbuzz, harfbuzz_font
 
 __all__ = ["ShapedGlyph", "needs_shaping", "shape"]
 
@@ -38,19 +38,10 @@ class ShapedGlyph:
     y_offset: float  # in em
 
 
-@lru_cache(maxsize=16)
-def _font(path: str, index: int):  # type: ignore[no-untyped-def]
-    hb = harfbuzz()
-
-    face = hb.Face(hb.Blob.from_file_path(path), index)
-    return hb.Font(face), face.upem
-
-
 def shape(path: str, index: int, text: str, rtl: bool) -> list[ShapedGlyph]:
     """Glyphs for ``text`` (one run, one direction) in the font file ``path`` (subfont ``index``), left to right."""
     hb = harfbuzz()
-
-    font, upem = _font(path, index)
+    font, upem = harfbuzz_font(path, index)
     buffer = hb.Buffer()
     buffer.add_str(text)
     buffer.direction = "rtl" if rtl else "ltr"

@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 from docx.text.paragraph import Paragraph as WordParagraph
 
+from docgen.fonts import DASH_HEIGHT
 from docgen.layout import bidi
 from docgen.layout.chars import is_wide
 from docgen.layout.pages import PagedDocument, TextLine
@@ -50,8 +51,6 @@ RULE_NAMES = {"masthead": "版头分隔线", "distribution-thick": "版记分隔
 #: Where LibreOffice and Word put the baseline of an exact-height line, as a share of the line height above its
 #: bottom edge (measured in LibreOffice 7.4 for a 14 pt line: 2.78 pt).
 _BASELINE_FROM_BOTTOM = 0.2
-#: Height of the centre of a full-width dash above the baseline, in em (CJK fonts centre it in the ideographic box).
-_DASH_HEIGHT = 0.35
 
 
 def _documented_date() -> dt.datetime:
@@ -119,7 +118,7 @@ class _DocxBuilder:
         """§7.5: the page number's 一字线 (its dashes) 7 mm below the 版心; the footer is one exact line."""
         size = self.style.role("page-number").size
         dash_from_bottom = self.style.margin_bottom - self.style.page_number_distance
-        baseline = dash_from_bottom - _DASH_HEIGHT * size
+        baseline = dash_from_bottom - DASH_HEIGHT * size
         return twips(baseline - _BASELINE_FROM_BOTTOM * size)
 
     def page_number(self, paragraph: WordParagraph, *, odd: bool) -> None:

@@ -20,14 +20,11 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
 
-from docgen.fonts import ResolvedFace, default_font, fallback_fonts
+from docgen.fonts import DASH_HEIGHT, ResolvedFace, default_font, fallback_fonts
 from docgen.fonts.convert import cache_dir, converted, is_postscript_outline, quiet_fonttools
 from docgen.writers.pdf.leanface import LeanFace
 
 LOG = logging.getLogger("docgen")
-
-
-DEFAULT_DASH_HEIGHT = 0.35  # when the font does not say: CJK fonts centre the dash in the ideographic box
 
 
 @dataclass
@@ -35,7 +32,7 @@ class _Font:
     name: str  # reportlab's registered name
     chars: Container[int] | None  # code points it maps (None: a Type 1 Latin font, WinAnsi)
     path: Path
-    dash: float = DEFAULT_DASH_HEIGHT  # centre of "—" above the baseline, in em (for the page number's 一字线)
+    dash: float = DASH_HEIGHT  # centre of "—" above the baseline, in em (for the page number's 一字线)
 
 
 def _dash_height(path: Path, index: int) -> float:
@@ -46,11 +43,11 @@ def _dash_height(path: Path, index: int) -> float:
         with quiet_fonttools(), ToolsFont(str(path), fontNumber=index, lazy=True) as font:
             name = font.getBestCmap().get(0x2014)
             if name is None or "glyf" not in font or not font["glyf"][name].numberOfContours:
-                return DEFAULT_DASH_HEIGHT
+                return DASH_HEIGHT
             glyph = font["glyf"][name]
             return (glyph.yMin + glyph.yMax) / 2 / font["head"].unitsPerEm
     except Exception:
-        return DEFAULT_DASH_HEIGHT
+        return DASH_HEIGHT
 
 
 @lru_cache(maxsize=32)

@@ -74,14 +74,16 @@ def test_a_block_the_parent_does_not_have_is_an_error(tmp_path: Path) -> None:
 
 def test_every_built_in_template_fills_only_blocks_its_parent_has() -> None:
     # Builds skip this check when only the built-in templates are in play; this is where they are checked.
-    from docgen.template import _check_blocks, _environment, _RecordingLoader, builtin_templates_dir, list_kinds
+    from docgen.template import _check_blocks, _environment, builtin_templates_dir, list_kinds
+    from docgen.template.loader import TemplateFolders
+    from docgen.template.sandbox import Budget, TemplateLimits
 
-    loader = _RecordingLoader([builtin_templates_dir()])
-    env = _environment(loader)
+    loader = TemplateFolders([], builtin_templates_dir())
+    env = _environment(loader, Budget(TemplateLimits()))
     kinds = [kind for kind, _ in list_kinds()]
     assert "meeting-summary" in kinds
     for kind in kinds:
-        blocks = _check_blocks(env, loader, f"{kind}/document.xml")
+        blocks = _check_blocks(env, loader, f"{kind}/document.xml", ())
         assert {"title", "body", "attachments"} <= blocks
 
 

@@ -8,24 +8,32 @@ Errors name the template file and line.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
 import jinja2
 from jinja2 import nodes
-from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.cache import cache_root
-from docgen.errors import SourceRef, TemplateError
-from docgen.model.blocks import DocModel, chinese_numeral
+from docgen.errors import DocgenError, OutputError, SourceRef, TemplateError
+from docgen.model.blocks import DocModel
 from docgen.model.parse import parse_markup
+from docgen.output import write_atomic
 from docgen.spec.model import Spec
+from docgen.template.context import plain_context
+from docgen.template.loader import TemplateFolders
+from docgen.template.sandbox import CODE_VERSION, Budget, DocgenSandbox, TemplateLimit, TemplateLimits
 
-__all__ = ["builtin_templates_dir", "export_templates", "list_kinds", "render_model", "template_search_path"]
+__all__ = [
+    "TemplateLimits",
+    "builtin_templates_dir",
+    "export_templates",
+    "list_kinds",
+    "render_model",
+    "template_search_path",
+]
 
 
 def builtin_templates_dir() -> Path:
@@ -35,37 +43,6 @@ def builtin_templates_dir() -> Path:
         if (candidate / "base.xml").is_file():
             return candidate
     raise TemplateError("找不到 docgen 自带的模板目录", hint="重新安装 docgen（pip install .）")  # pragma: no cover
-
-
-def cn_date(value: dt.date | None) -> str:
-    """2023-03-15 → 2023年3月15日 (GB/T 9704 §7.3.5.4: Arabic numerals, no leading zeros)."""
-    if value is None or isinstance(value, jinja2.Undefined):
-        return ""
-    if not isinstance(value, dt.date):
-        raise TypeError(f"cn_date 需要日期，收到的是 {value!r}")
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-class _RecordingLoader(jinja2.FileSystemLoader):
-    """Clerk folders before the built-in templates; ``builtin/NAME`` always means the built-in one, so a clerk's
-    ``meeting-summary/document.xml`` can extend ``builtin/meeting-summary/document.xml`` and change one block.
-    Remembers which files it served, so markup errors can be traced back to a template line."""
-
-    BUILTIN = "builtin/"
-
-    def __init__(self, searchpath: Sequence[Path]) -> None:
-        super().__init__([str(p) for p in searchpath])
-        self.builtin = jinja2.FileSystemLoader(str(builtin_templates_dir()))
-        self.served: list[str] = []
-
-    def get_source(self, environment: jinja2.Environment, template: str):  # type: ignore[no-untyped-def]
-        if template.startswith(self.BUILTIN):
-            source, filename, uptodate = self.builtin.get_source(environment, template.removeprefix(self.BUILTIN))
-        else:
-            source, filename, uptodate = super().get_source(environment, template)
-        if filename not in self.served:
-            self.served.append(filename)
-        return source, filename, uptodate
 
 
 def template_search_path(spec: Spec, templates: str | os.PathLike[str] | None = None) -> list[Path]:
@@ -85,7 +62,8 @@ def template_search_path(spec: Spec, templates: str | os.PathLike[str] | None = 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     """Compiled templates kept in the user's cache (Jinja checks each against its source's checksum), so a build
-    does not compile the same templates again; a cache that cannot be read or written is simply not used."""
+    does not compile the same templates again; a cache that cannot be read or written is simply not used. The
+    folder carries the sandbox's code version: code compiled under another policy is never loaded."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
@@ -97,19 +75,17 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def _environment(loader: jinja2.BaseLoader) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+def _environment(loader: jinja2.BaseLoader, budget: Budget) -> DocgenSandbox:
+    return DocgenSandbox(
+        budget,
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
-        bytecode_cache=_CompiledTemplates(str(cache_root() / "templates")),
+        bytecode_cache=_CompiledTemplates(str(cache_root() / "templates" / CODE_VERSION)),
     )
-    env.filters["cn_date"] = cn_date
-    env.filters["cn_numeral"] = chinese_numeral
-    return env
 
 
 def _template_frame(tb: TracebackType | None, served: list[str]) -> tuple[str, int] | None:
@@ -136,26 +112,34 @@ def _undefined_message(exc: jinja2.UndefinedError) -> str:
     return f"模板用到了不存在的值（{text}）"
 
 
-def render_markup(spec: Spec, templates: str | os.PathLike[str] | None = None) -> tuple[str, _RecordingLoader]:
-    """Render the spec's template to block markup text."""
-    loader = _RecordingLoader(template_search_path(spec, templates))
-    env = _environment(loader)
+def _where(exc: BaseException, loader: TemplateFolders, name: str) -> SourceRef:
+    found = _template_frame(exc.__traceback__, loader.served)
+    return SourceRef(*found) if found else SourceRef(loader.served[-1] if loader.served else name)
+
+
+def render_markup(
+    spec: Spec, templates: str | os.PathLike[str] | None = None, limits: TemplateLimits | None = None
+) -> tuple[str, TemplateFolders]:
+    """Render the spec's template to block markup text, within ``limits`` (time and size)."""
+    search = template_search_path(spec, templates)
+    loader = TemplateFolders(search[:-1], search[-1])
+    env = _environment(loader, Budget(limits or TemplateLimits()))
     name = f"{spec.kind}/document.xml"
     try:
         template = env.get_template(name)
-        if len(loader.searchpath) > 1:  # a clerk's folder is in play (the built-in templates are tested)
-            _check_blocks(env, loader, name)
-        return template.render(spec=spec), loader
+        if loader.folders:  # a clerk's folder is in play (the built-in templates are tested)
+            _check_blocks(env, loader, name, ())
+        return template.render(plain_context(spec)), loader
     except jinja2.TemplateNotFound as exc:
-        kinds = sorted(
-            p.name for folder in loader.searchpath for p in Path(folder).iterdir() if (p / "document.xml").is_file()
-        )
+        kinds = [kind for kind, _ in list_kinds(loader.folders[0] if loader.folders else None)]
         ref = spec.source.ref(("kind",)) if spec.source else SourceRef()
         if exc.name == name:
             raise TemplateError(
                 f"没有“{spec.kind}”这种公文模板", ref, hint=f"kind 可用的值：{'、'.join(kinds)}"
             ) from None
-        raise TemplateError(f"模板“{exc.name}”不存在", ref, hint="检查 extends/include 里的模板名") from None
+        raise TemplateError(
+            f"模板“{exc.name}”不存在", _where(exc, loader, name), hint="检查 extends/include 里的模板名"
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"模板语法错误：{exc.message}",
@@ -163,30 +147,43 @@ def render_markup(spec: Spec, templates: str | os.PathLike[str] | None = None) -
             hint="检查 {% %} 与 {{ }} 是否配对，block/for/if 是否都有对应的 end",
         ) from None
     except jinja2.UndefinedError as exc:
-        where = _template_frame(exc.__traceback__, loader.served)
         raise TemplateError(
             _undefined_message(exc),
-            SourceRef(*where) if where else SourceRef(name),
-            hint="检查变量名拼写；规格里的内容都在 spec 下，如 spec.title、spec.masthead.name",
+            _where(exc, loader, name),
+            hint="检查变量名拼写；规格里的内容都在 spec 下，如 spec.title、spec.masthead.name；"
+            "模板里不能调用方法（如 .upper()），请用过滤器（| upper）",
         ) from None
-    except jinja2.exceptions.SecurityError as exc:
-        where = _template_frame(exc.__traceback__, loader.served)
+    except (jinja2.exceptions.SecurityError, TemplateLimit) as exc:
         raise TemplateError(
-            "模板试图访问不允许的内容（出于安全考虑已阻止）",
-            SourceRef(*where) if where else SourceRef(name),
-            hint=f"模板只能读取 spec 中的内容（{exc}）",
+            str(exc) if isinstance(exc, TemplateLimit) else "模板试图访问不允许的内容（出于安全考虑已阻止）",
+            _where(exc, loader, name),
+            hint="模板只能读取 spec 中的内容，用过滤器处理文字；循环和宏不要套得太深",
         ) from None
-    except (TypeError, ValueError) as exc:
-        where = _template_frame(exc.__traceback__, loader.served)
-        if where is None:
-            raise
-        raise TemplateError(f"模板运行出错：{exc}", SourceRef(*where)) from None
+    except DocgenError:
+        raise
+    except RecursionError as exc:
+        raise TemplateError(
+            "模板递归太深：宏调用了自身，或模板继承、包含了自身",
+            _where(exc, loader, name),
+            hint="检查 extends/include 的模板名和宏的调用",
+        ) from None
+    except Exception as exc:  # the template's own code failed ({{ 1/0 }}, int('x')): the clerk's to fix
+        found = _template_frame(exc.__traceback__, loader.served)
+        if found is None:
+            raise  # not in a template: a bug in docgen
+        raise TemplateError(f"模板运行出错：{type(exc).__name__}: {exc}", SourceRef(*found)) from None
 
 
-def _check_blocks(env: jinja2.Environment, loader: jinja2.BaseLoader, name: str) -> set[str]:
+def _check_blocks(env: jinja2.Environment, loader: jinja2.BaseLoader, name: str, chain: tuple[str, ...]) -> set[str]:
     """Blocks a template may fill: a block that its parent does not have would be dropped by Jinja without a
     word, so it is an error (a misspelt {% block titel %} must not silently keep the built-in title)."""
     source, filename, _ = loader.get_source(env, name)
+    if name in chain:
+        raise TemplateError(
+            f"模板继承成环：{' → '.join((*chain, name))}",
+            SourceRef(filename),
+            hint="clerk 模板应继承 builtin/ 开头的自带模板",
+        )
     tree = env.parse(source, name, filename)
     blocks = list(tree.find_all(nodes.Block))
     nested = {inner.name for block in blocks for inner in block.find_all(nodes.Block)}
@@ -194,7 +191,7 @@ def _check_blocks(env: jinja2.Environment, loader: jinja2.BaseLoader, name: str)
     parent = next(tree.find_all(nodes.Extends), None)
     if parent is None or not isinstance(parent.template, nodes.Const):
         return set(own)
-    inherited = _check_blocks(env, loader, parent.template.value)
+    inherited = _check_blocks(env, loader, parent.template.value, (*chain, name))
     # Top-level blocks override the parent's; blocks nested inside them are new places to override further down.
     for block, line in own.items():
         if block not in inherited and block not in nested:
@@ -224,6 +221,8 @@ def export_templates(kind: str, target: Path, *, overwrite: bool = False) -> lis
     if not (source / kind / "document.xml").is_file():
         kinds = "、".join(name for name, _ in list_kinds())
         raise TemplateError(f"没有“{kind}”这种公文模板", hint=f"可导出的模板：{kinds}")
+    if target.exists() and not target.is_dir():
+        raise OutputError("目标已存在，而且不是目录", SourceRef(str(target)), hint="换一个目录名")
     files = [source / "base.xml", source / kind / "document.xml"]
     copies = [target / path.relative_to(source) for path in files]
     existing = [copy for copy in copies if copy.exists()]
@@ -232,19 +231,20 @@ def export_templates(kind: str, target: Path, *, overwrite: bool = False) -> lis
             f"目标目录里已有模板文件：{existing[0]}", SourceRef(str(existing[0])), hint="换一个目录，或加 --force 覆盖"
         )
     for original, copy in zip(files, copies, strict=True):
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.write_text(original.read_text(encoding="utf-8"), encoding="utf-8")
+        write_atomic(copy, original.read_bytes())
     return copies
 
 
-def _locator(loader: _RecordingLoader):  # type: ignore[no-untyped-def]
+def _locator(loader: TemplateFolders):  # type: ignore[no-untyped-def]
+    """Map a line of the rendered markup to the template line that wrote it: the first line of a served template
+    holding that markup tag."""
+
     def locate(line: int, snippet: str) -> SourceRef:
         tag = re.match(r"\s*<\s*([\w-]+)", snippet)
         if tag:
             needle = f"<{tag.group(1)}"
             for filename in loader.served:
-                lines = Path(filename).read_text(encoding="utf-8").splitlines()
-                for number, text in enumerate(lines, start=1):
+                for number, text in enumerate(loader.sources[filename].splitlines(), start=1):
                     if needle in text:
                         return SourceRef(filename, number, text.index(needle) + 1)
         main = loader.served[0] if loader.served else "<模板>"
@@ -253,7 +253,9 @@ def _locator(loader: _RecordingLoader):  # type: ignore[no-untyped-def]
     return locate
 
 
-def render_model(spec: Spec, templates: str | os.PathLike[str] | None = None) -> DocModel:
+def render_model(
+    spec: Spec, templates: str | os.PathLike[str] | None = None, limits: TemplateLimits | None = None
+) -> DocModel:
     """Spec → DocModel through the spec's template (``kind``), clerk folders searched before the built-ins."""
-    markup, loader = render_markup(spec, templates)
+    markup, loader = render_markup(spec, templates, limits)
     return parse_markup(markup, _locator(loader))

@@ -21,7 +21,7 @@ import yaml
 
 from docgen.check import LEVELS, check_spec, load_lexicons
 from docgen.errors import SourceRef, SpecError
-from docgen.spec.yamlsource import decode_utf8
+from docgen.inputs import read_bounded
 
 TITLE_PLACEHOLDER = "〔待补〕请填写标题"
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]{1,3})、")
@@ -39,28 +39,87 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)  # structure guesses to check
 
 
-def read_paragraphs(path: Path) -> list[str]:
-    """Non-empty paragraphs of a .txt (UTF-8, or GB18030 as older Chinese Windows saves it) or a .docx."""
-    if path.suffix.lower() == ".docx":
-        import docx
+#: A report is tens of kilobytes; these bounds keep a wrong file (a video, a database) from being read whole.
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+MAX_DOCX_BYTES = 64 * 1024 * 1024
+#: What a DOCX may expand to: the text of a 500-page document is a few MB of XML; a zip bomb is gigabytes.
+MAX_DOCX_UNPACKED = 256 * 1024 * 1024
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
+
+def _decode_text(raw: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), UTF-16/32 with a BOM, or GB18030 as older Chinese Windows saves it; anything
+    else — a binary file, bytes that are no encoding — is refused rather than imported as mojibake."""
+    for bom, codec in (
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if raw.startswith(bom):
+            try:
+                return raw[len(bom) :].decode(codec)
+            except UnicodeDecodeError:
+                break
+    for codec in ("utf-8-sig", "gb18030"):
         try:
-            document = docx.Document(str(path))
-        except Exception as exc:  # python-docx raises several kinds for files that are not a DOCX
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        bad = _CONTROL.search(text)
+        if bad is None:
+            return text
+        if codec == "gb18030" or "\x00" in text:
+            line = text.count("\n", 0, bad.start()) + 1
             raise SpecError(
-                f"无法读取 Word 文件：{exc}", SourceRef(str(path)), hint="确认是 .docx（不是 .doc）"
-            ) from None
-        lines = [p.text for p in document.paragraphs]
+                f"这不像是文字稿：第 {line} 行有控制字符 U+{ord(bad.group()):04X}",
+                SourceRef(str(path), line),
+                hint="导入 .txt（UTF-8 或 GB18030 编码）、.docx 或 .pdf 文件",
+            )
+    raise SpecError(
+        "无法识别文件的编码（不是 UTF-8、UTF-16 或 GB18030）",
+        SourceRef(str(path)),
+        hint="在记事本或 WPS 中把文件另存为 UTF-8 编码的 .txt，再导入",
+    )
+
+
+def _docx_paragraphs(path: Path) -> list[str]:
+    import io
+    import zipfile
+
+    raw = read_bounded(path, MAX_DOCX_BYTES, "Word 文件", SpecError)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        # zipfile never inflates a member past its declared size, so the declared sizes bound the memory.
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise SpecError("这不是 Word 文件（.docx）", SourceRef(str(path)), hint="确认是 .docx（不是 .doc）") from None
+    if unpacked > MAX_DOCX_UNPACKED:
+        raise SpecError(
+            f"Word 文件解压后超过 {MAX_DOCX_UNPACKED // 1024 // 1024} MB，不像是一份公文",
+            SourceRef(str(path)),
+            hint="确认选对了文件；或在 Word 中另存为 .txt 再导入",
+        )
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except Exception as exc:  # python-docx raises several kinds for files that are not a DOCX
+        raise SpecError(
+            f"无法读取 Word 文件：{type(exc).__name__}", SourceRef(str(path)), hint="确认是 .docx（不是 .doc）"
+        ) from None
+    return [p.text for p in document.paragraphs]
+
+
+def read_paragraphs(path: Path) -> list[str]:
+    """Non-empty paragraphs of a .txt (UTF-8, UTF-16 with BOM, or GB18030 as older Chinese Windows saves it) or a
+    .docx."""
+    if path.suffix.lower() == ".docx":
+        lines = _docx_paragraphs(path)
+    elif path.suffix.lower() == ".pdf":
+        raise SpecError("暂不能直接导入 PDF", SourceRef(str(path)), hint="用 PDF 阅读器把文字复制到 .txt 文件再导入")
     else:
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise SpecError("找不到要导入的文件", SourceRef(str(path))) from None
-        try:
-            text = decode_utf8(raw, str(path))
-        except SpecError:
-            text = raw.decode("gb18030")
-        lines = text.splitlines()
+        lines = _decode_text(read_bounded(path, MAX_TEXT_BYTES, "要导入的文件", SpecError), path).splitlines()
     return [line.strip() for line in lines if line.strip()]
 
 
@@ -78,14 +137,16 @@ def _clean(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     out = list(paragraphs)
     for index, edits in by_paragraph.items():
         text = out[index]
-        last = len(text) + 1
+        pieces: list[str] = []
+        end_of_kept = len(text)
         for offset, length, replacement in sorted(edits, reverse=True):
-            if offset + length > last:
+            if offset + length > end_of_kept:  # overlapping edits: keep the outer one
                 continue
-            text = text[:offset] + replacement + text[offset + length :]
-            last = offset
-            changes[f"“{paragraphs[index][offset : offset + length]}” → “{replacement or '（删除）'}”"] += 1
-        out[index] = text
+            pieces += [text[offset + length : end_of_kept], replacement]
+            end_of_kept = offset
+            changes[f"“{text[offset : offset + length]}” → “{replacement or '（删除）'}”"] += 1
+        pieces.append(text[:end_of_kept])
+        out[index] = "".join(reversed(pieces))
     return out, [f"{change} {count} 处" for change, count in changes.items()]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 MM = 72 / 25.4  # points per millimetre
@@ -38,6 +39,8 @@ def parse_length(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("应是长度，如 37mm 或 16pt")
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise ValueError(f"“{value}”不是长度，应写成 37mm、1.5pt 这样的形式")
         return float(value)
     match = _LENGTH.match(str(value))
     if not match:

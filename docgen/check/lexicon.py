@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.errors import SourceRef, SpecError
+from docgen.inputs import read_bounded
 from docgen.spec.yamlsource import decode_utf8, load_yaml
 
 BUILTIN = Path(__file__).resolve().parent / "lexicon.yaml"
+#: A lexicon of fixed phrases and tokens: thousands of entries fit in a megabyte; a bound keeps a wrong file out.
+MAX_LEXICON_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,8 @@ def _strings(value: object, where: SourceRef, key: str) -> tuple[str, ...]:
 
 def load_lexicon(path: str | os.PathLike[str]) -> Lexicon:
     file = Path(path)
-    try:
-        doc = load_yaml(decode_utf8(file.read_bytes(), str(file)), str(file), packaged=file == BUILTIN)
-    except FileNotFoundError:
-        raise SpecError("找不到词表文件", SourceRef(str(file))) from None
+    raw = read_bounded(file, MAX_LEXICON_BYTES, "词表文件", SpecError)
+    doc = load_yaml(decode_utf8(raw, str(file)), str(file), packaged=file == BUILTIN)
     data = doc.data if isinstance(doc.data, dict) else {}
     phrases = []
     for i, entry in enumerate(data.get("phrases") or []):

@@ -188,7 +188,8 @@ def parse_markup(markup: str, locate: Locator) -> DocModel:
         root = etree.fromstring(markup.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 0
-        snippet = markup.splitlines()[line - 1] if 0 < line <= markup.count("\n") + 1 else ""
+        lines = markup.splitlines()
+        snippet = lines[line - 1] if 0 < line <= len(lines) else ""
         raise TemplateError(
             f"模板生成的标记有语法错误：{exc.msg}",
             locate(line, snippet.strip()),

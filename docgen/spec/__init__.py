@@ -7,10 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import SourceRef, SpecError
+from docgen.errors import SpecError
+from docgen.inputs import read_bounded
 from docgen.spec.model import Attachment, BodyHeading, Distribution, Masthead, Section, Signature, Spec, Speech
 from docgen.spec.validate import validate
-from docgen.spec.yamlsource import YamlDocument, decode_utf8, load_yaml
+from docgen.spec.yamlsource import decode_utf8, from_python, load_yaml
 
 __all__ = [
     "Attachment",
@@ -29,22 +30,7 @@ MAX_SPEC_BYTES = 16 * 1024 * 1024
 
 
 def _read(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-        if size > MAX_SPEC_BYTES:
-            raise SpecError(
-                f"规格文件太大（{size // 1024 // 1024} MB，上限 {MAX_SPEC_BYTES // 1024 // 1024} MB）",
-                SourceRef(str(path)),
-                hint="检查是否选错了文件；特别长的材料请拆成几份公文",
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError("找不到规格文件", SourceRef(str(path)), hint="检查文件名和所在目录") from None
-    except IsADirectoryError:
-        raise SpecError("这是一个目录，不是规格文件", SourceRef(str(path))) from None
-    except PermissionError:
-        raise SpecError("没有权限读取规格文件", SourceRef(str(path))) from None
-    return decode_utf8(raw, str(path))
+    return decode_utf8(read_bounded(path, MAX_SPEC_BYTES, "规格文件", SpecError), str(path))
 
 
 #: The last spec loaded from a file, by (path, text): the same text gives the same (immutable) Spec, and parsing the
@@ -61,7 +47,7 @@ def load_spec(source: str | os.PathLike[str] | dict[str, Any] | Spec) -> Spec:
     if isinstance(source, Spec):
         return source
     if isinstance(source, dict):
-        return validate(YamlDocument(data=source, file="<dict>", text=""))
+        return validate(from_python(source))
     if isinstance(source, str) and "\n" in source:
         return validate(load_yaml(source, "<文本>"))
     if isinstance(source, (str, os.PathLike)):
@@ -70,8 +56,13 @@ def load_spec(source: str | os.PathLike[str] | dict[str, Any] | Spec) -> Spec:
         key = (str(path), text)
         spec = _recent.get(key)
         if spec is None:
-            spec = replace(validate(load_yaml(text, str(path))), path=path.resolve())
+            # The path as named, not resolved: a spec reached through a link writes its outputs under the link's
+            # name, beside the link (as the batch's check for clashing output names assumes).
+            spec = replace(validate(load_yaml(text, str(path))), path=path.absolute())
             _recent.clear()  # one entry: `docgen build` checks a spec, then builds it
             _recent[key] = spec
         return spec
-    raise TypeError(f"load_spec() takes a path, YAML text, a dict or a Spec, not {type(source).__name__}")
+    raise SpecError(
+        f"规格应是文件路径、YAML 文字、字典或 Spec，而不是 {type(source).__name__}",
+        hint="docgen.render('spec.yaml') 或 docgen.render({'title': …, 'body': […]})",
+    )

@@ -58,9 +58,7 @@ class _Mapping:
             )
         for key in value:
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f"是不是要写“{close[0]}”？" if close else f"{what}可用的键：{'、'.join(allowed)}"
-                raise SpecError(f"{what}中没有“{key}”这个键", doc.ref((*path, key), at_key=True), hint=hint)
+                raise unknown_key(doc, (*path, key), allowed, what)
         self.value: dict[str, Any] = value
 
     def text(self, key: str, *, required: bool = False, label: str = "") -> str | None:
@@ -85,6 +83,21 @@ class _Mapping:
     def optional(self, key: str, build: Callable[[YamlDocument, KeyPath, Any], T]) -> T | None:
         value = self.value.get(key)
         return None if value is None else build(self.doc, (*self.path, key), value)
+
+
+def unknown_key(doc: YamlDocument, path: KeyPath, allowed: tuple[str, ...], what: str) -> SpecError:
+    """The error for a key the mapping does not have: a did-you-mean, or, for a key that is Chinese text, what
+    really happened — an ASCII colon and a space inside a sentence made YAML read it as “key: value”."""
+    key = str(path[-1])
+    if not key.isascii():
+        return SpecError(
+            f"“{key}: …”被 YAML 当成了“键: 值”：文字里的半角冒号后面跟了空格",
+            doc.ref(path, at_key=True),
+            hint="给这一段文字加引号，或把半角冒号“: ”改成全角冒号“：”",
+        )
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = f"是不是要写“{close[0]}”？" if close else f"{what}可用的键：{'、'.join(allowed)}"
+    return SpecError(f"{what}中没有“{key}”这个键", doc.ref(path, at_key=True), hint=hint)
 
 
 def _items(doc: YamlDocument, path: KeyPath, value: Any, *, required: bool, label: str) -> list[Any]:

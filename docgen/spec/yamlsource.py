@@ -10,6 +10,8 @@ PyYAML's composer gives nodes with marks; we build the data ourselves from those
 from __future__ import annotations
 
 import datetime as dt
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,11 @@ KeyPath = tuple[str | int, ...]
 
 #: How many nodes one document may expand to. The seed spec has about 200; a 500-page spec a few thousand.
 MAX_NODES = 200_000
+#: How many characters of text one document may expand to (aliases repeat their anchor's text): four times the
+#: largest spec file, so a 16 MB spec of Chinese (5.6 million characters) passes and an alias text bomb does not.
+MAX_CHARS = 24_000_000
+#: How deeply mappings and lists may nest. A spec nests five or six levels; PyYAML's parser recurses per level.
+MAX_DEPTH = 64
 
 
 def format_path(path: KeyPath) -> str:
@@ -46,6 +53,10 @@ class YamlDocument:
     raw_scalars: dict[KeyPath, str] = field(default_factory=dict)
     #: Where each scalar's source text starts and ends (character indexes into ``text``).
     spans: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    #: How each scalar was written: None for plain, or the quote or block character (' " | >).
+    styles: dict[KeyPath, str | None] = field(default_factory=dict)
+    _indexes: dict[KeyPath, list[int] | None] = field(default_factory=dict, repr=False, compare=False)
+    _line_starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def sub(self, prefix: KeyPath) -> YamlDocument:
         """The part of this document under ``prefix`` as a document of its own, positions kept."""
@@ -65,7 +76,13 @@ class YamlDocument:
         """For each character of the string value at ``path``, its index in the file's text (None when unknown).
 
         The value and its source differ by quotes, escapes, indentation and line folding; walking both and matching
-        characters in order maps every character that the source spells literally."""
+        characters in order maps every character that the source spells literally. Computed once per value: a
+        check asks for thousands of positions in one long paragraph."""
+        if path not in self._indexes:
+            self._indexes[path] = self._source_indexes(path)
+        return self._indexes[path]
+
+    def _source_indexes(self, path: KeyPath) -> list[int] | None:
         span = self.spans.get(path)
         value = self.raw_scalars.get(path)
         if span is None or value is None:
@@ -82,8 +99,11 @@ class YamlDocument:
         return out
 
     def position(self, index: int) -> tuple[int, int]:
-        """1-based line and column of a character index in the file's text."""
-        return line_col(self.text, index)
+        """1-based line and column of a character index in the file's text (by bisection: linear time overall)."""
+        if self._line_starts is None:
+            self._line_starts = [0] + [match.end() for match in re.finditer("\n", self.text)]
+        line = bisect_right(self._line_starts, index)
+        return line, index - self._line_starts[line - 1] + 1
 
     def ref(self, path: KeyPath, *, at_key: bool = False) -> SourceRef:
         """Where the value (or, with at_key, the key) at path stands; falls back to the nearest parent."""
@@ -152,6 +172,7 @@ class _Builder:
     def __init__(self, doc: YamlDocument) -> None:
         self.doc = doc
         self.count = 0
+        self.chars = 0
         self.active: set[int] = set()
         self.loader = yaml.SafeLoader("")
 
@@ -167,7 +188,20 @@ class _Builder:
                 hint="不要用别名层层嵌套；一份公文的规格通常只有几百个值",
             )
         self.doc.value_marks.setdefault(path, self._mark(node))
+        if len(path) > MAX_DEPTH:
+            raise SpecError(
+                f"嵌套超过 {MAX_DEPTH} 层",
+                self.doc.ref(path),
+                hint="规格只有几层嵌套；检查缩进和方括号是否多写了",
+            )
         if isinstance(node, ScalarNode):
+            self.chars += len(node.value)
+            if self.chars > MAX_CHARS:
+                raise SpecError(
+                    f"文件展开后超过 {MAX_CHARS} 个字符，可能是 YAML 别名（&/*）把一大段文字重复引用了很多次",
+                    self.doc.ref(path),
+                    hint="不要用别名重复长文字；特别长的材料请拆成几份公文",
+                )
             return self._scalar(node, path)
         if id(node) in self.active:
             raise SpecError("YAML 别名引用了它自身（循环引用）", self.doc.ref(path), hint="去掉这个别名")
@@ -206,15 +240,23 @@ class _Builder:
     def _scalar(self, node: ScalarNode, path: KeyPath) -> Any:
         self.doc.raw_scalars[path] = node.value
         self.doc.spans[path] = (node.start_mark.index, node.end_mark.index)
+        self.doc.styles[path] = node.style
         tag = node.tag
         if tag == "tag:yaml.org,2002:timestamp":
             return self._date(node, path)
         if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:binary") or tag.startswith("!"):
             return node.value
         constructor = yaml.SafeLoader.yaml_constructors.get(tag)
-        if constructor is None:  # pragma: no cover - the resolver only emits the tags above
+        if constructor is None:  # an explicit tag PyYAML's safe loader does not know (!!python/object …): as typed
             return node.value
-        return constructor(self.loader, node)
+        try:
+            return constructor(self.loader, node)
+        except (ValueError, TypeError, ArithmeticError, yaml.YAMLError):  # `!!float abc`, `!!int x`, `!!null 1`
+            raise SpecError(
+                f"“{node.value}”不能按 {tag.rsplit(':', 1)[-1]} 读取",
+                self.doc.ref(path),
+                hint="删掉 !! 开头的类型标记，文字直接写",
+            ) from None
 
     def _date(self, node: ScalarNode, path: KeyPath) -> dt.date | dt.datetime:
         try:
@@ -249,7 +291,65 @@ def load_yaml(text: str, file: str | None = None, *, packaged: bool = False) -> 
         raise _yaml_error(exc, text, file) from None
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, text, file) from None
+    except RecursionError:  # PyYAML's parser recurses once per nesting level: 500 `[` exhaust the stack
+        raise SpecError(
+            "嵌套太深，无法读取",
+            SourceRef(file),
+            hint="规格只有几层嵌套；检查方括号、花括号是否成对，缩进是否正确",
+        ) from None
     if node is None:
         raise SpecError("文件是空的", SourceRef(file, 1, 1), hint="参照 specs/ 下的示例填写规格")
     doc.data = _Builder(doc).build(node, ())
+    return doc
+
+
+def from_python(data: Any, file: str = "<dict>") -> YamlDocument:
+    """A spec given as Python data (``docgen.render({...})``) → the same plain data YAML would give, checked as
+    YAML is: keys are strings, values are text, numbers, dates, lists and mappings, within the same limits.
+    Anything else (a key 1, an object, a list that contains itself) is a ``SpecError`` naming its key path."""
+    doc = YamlDocument(data=None, file=file, text="")
+    budget = {"nodes": 0, "chars": 0}
+    active: set[int] = set()
+
+    def convert(value: Any, path: KeyPath) -> Any:
+        budget["nodes"] += 1
+        if budget["nodes"] > MAX_NODES:
+            raise SpecError(f"规格超过 {MAX_NODES} 个值", doc.ref(path))
+        if len(path) > MAX_DEPTH:
+            raise SpecError(f"嵌套超过 {MAX_DEPTH} 层", doc.ref(path))
+        if value is None or isinstance(value, (bool, int, dt.date)):
+            return value
+        if isinstance(value, float):
+            if value != value or value in (float("inf"), float("-inf")):
+                raise SpecError(f"数值 {value} 无效", doc.ref(path))
+            return value
+        if isinstance(value, str):
+            budget["chars"] += len(value)
+            if budget["chars"] > MAX_CHARS:
+                raise SpecError(f"规格的文字超过 {MAX_CHARS} 个字符", doc.ref(path))
+            return str(value)  # a str subclass (Markup …) becomes a plain str
+        if isinstance(value, (list, tuple, dict)):
+            if id(value) in active:
+                raise SpecError("规格里的列表或字典包含了它自身（循环引用）", doc.ref(path))
+            active.add(id(value))
+            try:
+                if isinstance(value, dict):
+                    out: dict[str, Any] = {}
+                    for key, item in value.items():
+                        if not isinstance(key, str):
+                            raise SpecError(
+                                f"键 {key!r} 不是文字", doc.ref(path), hint="规格的键都是文字，如 title、body"
+                            )
+                        out[str(key)] = convert(item, (*path, key))
+                    return out
+                return [convert(item, (*path, i)) for i, item in enumerate(value)]
+            finally:
+                active.discard(id(value))
+        raise SpecError(
+            f"不支持的值类型 {type(value).__name__}",
+            doc.ref(path),
+            hint="规格里只能有文字、数字、日期、列表和键值对",
+        )
+
+    doc.data = convert(data, ())
     return doc

@@ -9,15 +9,19 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from docgen.errors import SourceRef, SpecError, StyleError
+from docgen.inputs import read_bounded
 from docgen.spec.yamlsource import KeyPath, YamlDocument, decode_utf8, format_path, load_yaml
 from docgen.units import parse_font_size, parse_length
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
+#: A profile is a page of settings; a megabyte is far more than any needs.
+MAX_PROFILE_BYTES = 1024 * 1024
 ALIGNMENTS = ("left", "center", "right", "justify")
 ROLE_KEYS = (
     "font",
@@ -170,6 +174,16 @@ def _embolden(value: Any) -> float:
     return float(value)
 
 
+def _number_format(value: Any) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= 40:
+        raise ValueError("页码格式应是一小段文字，如 “— {n} —”")
+    if any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or 0xD800 <= ord(ch) < 0xE000 for ch in value):
+        raise ValueError("页码格式里有控制字符")
+    if "{n}" not in value:
+        raise ValueError("页码格式里要有 {n}，例如 “— {n} —”")
+    return value
+
+
 def _align(value: Any) -> str:
     if value not in ALIGNMENTS:
         raise ValueError(f"“{value}”不是对齐方式，可用：{'、'.join(ALIGNMENTS)}")
@@ -224,18 +238,35 @@ def _profile_path(name: str | os.PathLike[str], base_dir: Path | None) -> Path:
     return PROFILES_DIR / f"{text}.yaml"
 
 
-def _load_layers(name: str | os.PathLike[str], base_dir: Path | None, seen: tuple[Path, ...]) -> list[YamlDocument]:
+def _inside(path: Path, roots: Sequence[Path]) -> bool:
+    real = Path(os.path.realpath(path))
+    return any(real.is_relative_to(os.path.realpath(root)) for root in roots)
+
+
+def _load_layers(
+    name: str | os.PathLike[str], base_dir: Path | None, seen: tuple[Path, ...], roots: Sequence[Path] | None
+) -> list[YamlDocument]:
+    if not isinstance(name, (str, os.PathLike)):
+        raise StyleError(
+            f"extends 应是样式名或样式文件路径，这里却是 {type(name).__name__}",
+            SourceRef(str(seen[-1]) if seen else None),
+        )
     path = _profile_path(name, base_dir)
+    if roots is not None and path.parent != PROFILES_DIR and not _inside(path, roots):
+        from docgen.untrusted import UntrustedInputError
+
+        raise UntrustedInputError(
+            f"样式引用了允许范围以外的文件：{name}",
+            SourceRef(str(seen[-1]) if seen else None),
+            hint="不受信任的规格只能引用服务指定目录里的样式",
+        )
     if path in seen:
         raise StyleError(f"样式继承成环：{' → '.join(p.name for p in (*seen, path))}", SourceRef(str(path)))
-    try:
-        text = decode_utf8(path.read_bytes(), str(path))
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         known = "、".join(sorted(p.stem for p in PROFILES_DIR.glob("*.yaml")))
-        raise StyleError(
-            f"找不到样式“{name}”", SourceRef(str(path)), hint=f"自带的样式：{known}；或写样式文件的路径"
-        ) from None
+        raise StyleError(f"找不到样式“{name}”", SourceRef(str(path)), hint=f"自带的样式：{known}；或写样式文件的路径")
     try:
+        text = decode_utf8(read_bounded(path, MAX_PROFILE_BYTES, "样式文件", StyleError), str(path))
         doc = load_yaml(text, str(path), packaged=path.parent == PROFILES_DIR)
     except SpecError as exc:
         raise StyleError(exc.message, exc.source, exc.hint) from None
@@ -244,7 +275,7 @@ def _load_layers(name: str | os.PathLike[str], base_dir: Path | None, seen: tupl
     parent = doc.data.get("extends")
     layers = [doc]
     if parent:
-        layers = _load_layers(parent, path.parent, (*seen, path)) + layers
+        layers = _load_layers(parent, path.parent, (*seen, path), roots) + layers
     return layers
 
 
@@ -252,10 +283,13 @@ def load_profile(
     name: str | os.PathLike[str] = "gbt9704",
     base_dir: Path | None = None,
     overrides: dict[str, Any] | YamlDocument | None = None,
+    *,
+    roots: Sequence[Path] | None = None,
 ) -> StyleProfile:
     """Load a profile by name (``gbt9704``) or path, following ``extends:``, then apply ``overrides`` (a dict
-    shaped like a profile, or the ``style:`` mapping of a spec with its positions, for errors that point into it)."""
-    layers = _load_layers(name, base_dir, ())
+    shaped like a profile, or the ``style:`` mapping of a spec with its positions, for errors that point into it).
+    ``roots``: every profile file (but docgen's own) must lie inside one of these folders (untrusted specs)."""
+    layers = _load_layers(name, base_dir, (), roots)
     if overrides:
         if not isinstance(overrides, YamlDocument):
             overrides = YamlDocument(data=overrides, file="<overrides>", text="")
@@ -291,7 +325,7 @@ def _check(r: _Reader, data: dict[str, Any]) -> None:
     parsers = {
         "page": dict.fromkeys(_SECTIONS["page"], _margin) | {"width": _positive_length, "height": _positive_length},
         "grid": dict.fromkeys(_SECTIONS["grid"], _positive_int),
-        "page_number": {"format": str, "distance": parse_length, "indent": _chars},
+        "page_number": {"format": _number_format, "distance": _margin, "indent": _chars},
     }
     for section, fields in parsers.items():
         if section in data:
@@ -359,7 +393,7 @@ def _resolve(r: _Reader, data: dict[str, Any], source: str) -> StyleProfile:
         for name, value in raw.items():
             path = ("roles", key, name)
             if name == "font":
-                if value not in fonts:
+                if not isinstance(value, str) or value not in fonts:
                     raise r.error(path, f"字体“{value}”没有在 fonts 里定义", hint=f"可用：{'、'.join(fonts)}")
                 fields[name] = value
             elif name == "color":
@@ -395,21 +429,74 @@ def _resolve(r: _Reader, data: dict[str, Any], source: str) -> StyleProfile:
             fonts=fonts,
             roles=roles,
             rules=rules,
-            page_number_format=str(number.get("format", "— {n} —")),
-            page_number_distance=parse_length(number.get("distance", "7mm")),
+            page_number_format=_number_format(number.get("format", "— {n} —")),
+            page_number_distance=_margin(number.get("distance", "7mm")),
             page_number_indent=_chars(number.get("indent", 1)),
             source=source,
         )
     except KeyError as exc:
         raise r.error((), f"样式缺少 {exc.args[0]}") from None
-    if profile.type_width <= 0 or profile.type_height <= 0:
-        raise r.error(("page",), "页边距加起来超过了纸张大小")
-    if "{n}" not in profile.page_number_format:
-        raise r.error(("page_number", "format"), "页码格式里要有 {n}，例如 “— {n} —”")
+    _check_geometry(r, profile)
     for key in ("masthead", "distribution-thick", "distribution-thin"):
         if key not in rules:
             raise r.error(("rules",), f"样式缺少 rules.{key}")
     return profile
+
+
+#: How much a character may be squeezed to hold the grid: Word's letter spacing keeps 28 3号 characters on a 156 mm
+#: line by −0.25 pt (1.6 %); squeezing more than this makes characters touch.
+MAX_SQUEEZE = 0.03
+#: The least line pitch, in body sizes, at which lines of body text do not touch.
+MIN_LEADING = 1.2
+
+
+def _check_geometry(r: _Reader, profile: StyleProfile) -> None:
+    """Refuse a page that cannot hold its grid at its body size (the numbers in the message), rather than build
+    overlapping or squeezed text."""
+    from docgen.units import MM
+
+    def mm(points: float) -> str:
+        return f"{points / MM:.1f} mm"
+
+    if profile.type_width <= 0 or profile.type_height <= 0:
+        raise r.error(
+            ("page",),
+            f"页边距加起来超过了纸张大小（版心 {mm(profile.type_width)} × {mm(profile.type_height)}）",
+            hint="GB/T 9704：A4 纸，上 37 mm、下 35 mm、左 28 mm、右 26 mm",
+        )
+    body = profile.role("body").size
+    if profile.char_pitch < body * (1 - MAX_SQUEEZE):
+        raise r.error(
+            ("page",),
+            f"版心宽 {mm(profile.type_width)} 放不下每行 {profile.chars_per_line} 个 {body:g} pt 的字"
+            f"（每字只有 {profile.char_pitch:.2f} pt 宽，要挤掉 {body - profile.char_pitch:.2f} pt）",
+            hint=f"减少 grid.chars_per_line（最多 {int(profile.type_width / (body * (1 - MAX_SQUEEZE)))}）、"
+            "减小左右页边距或正文字号",
+        )
+    if profile.line_pitch < body * MIN_LEADING:
+        raise r.error(
+            ("page",),
+            f"版心高 {mm(profile.type_height)} 放不下 {profile.lines_per_page} 行 {body:g} pt 的字"
+            f"（行距只有 {profile.line_pitch:.2f} pt）",
+            hint=f"减少 grid.lines_per_page（最多 {int(profile.type_height / (body * MIN_LEADING))}）、"
+            "减小上下页边距或正文字号",
+        )
+    for name, role in profile.roles.items():
+        if role.size > profile.line_pitch * role.lines:
+            raise r.error(
+                ("roles", name),
+                f"角色“{name}”的字号 {role.size:g} pt 比它占的 {role.lines} 行"
+                f"（{profile.line_pitch * role.lines:.1f} pt）还高，会和上下行重叠",
+                hint="把 lines 改大，或减小字号",
+            )
+    number = profile.role("page-number").size
+    if profile.page_number_distance + number > profile.margin_bottom:
+        raise r.error(
+            ("page_number", "distance"),
+            f"页码在版心下 {mm(profile.page_number_distance)}，加上页码本身的高度超出了下页边距"
+            f"（{mm(profile.margin_bottom)}）",
+            hint="减小 page_number.distance，或加大 page.margin_bottom",
+        )
 
 
 REQUIRED_ROLES = (

@@ -25,6 +25,7 @@ from docgen.errors import DocgenError, OutputError, SourceRef
 from docgen.fonts import STATUS, resolve_fonts
 from docgen.harfbuzz import hide_from_reportlab
 from docgen.output import write_atomic
+from docgen.spec import load_spec
 from docgen.style import PROFILES_DIR, describe_profile, load_profile
 from docgen.template import export_templates, list_kinds
 
@@ -32,13 +33,64 @@ EXIT_USER_ERROR = 2
 EXIT_INTERNAL = 70
 
 
+#: argparse's own messages, in Chinese (it looks each up through its module's ``_`` when it prints it).
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "没有“%(value)s”这一项（可用：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s：%(message)s",
+    "unrecognized arguments: %s": "不认识的参数：%s",
+    "expected one argument": "后面要跟一个值",
+    "expected at least one argument": "后面至少要跟一个值",
+    "expected at most one argument": "后面最多跟一个值",
+    "invalid %(type)s value: %(value)r": "“%(value)s”不是有效的值（应为 %(type)s）",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是：%(matches)s",
+    "not allowed with argument %s": "不能与 %s 同时使用",
+    "one of the arguments %s is required": "需要其中一个参数：%s",
+    "expected %s argument": "后面要跟 %s 个值",
+    "expected %s arguments": "后面要跟 %s 个值",
+    "can't open '%(filename)s': %(error)s": "无法打开“%(filename)s”：%(error)s",
+}
+
+
+def _zh(message: str) -> str:
+    return _ARGPARSE_ZH.get(message, message)
+
+
+def _zh_plural(singular: str, plural: str, count: int) -> str:
+    return _zh(singular if count == 1 else plural)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, speaking Chinese, with a did-you-mean for a mistyped command or choice; exits 2 on misuse."""
+
+    def error(self, message: str) -> NoReturn:
+        import difflib
+        import re
+
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}：错误：{message}", file=sys.stderr)
+        if match := re.search(r"没有“([^”]*)”这一项（可用：(.*)）", message):
+            choices = [choice.strip(" '") for choice in match.group(2).split(",")]
+            if close := difflib.get_close_matches(match.group(1), choices, n=1, cutoff=0.5):
+                print(f"  提示：是不是要用“{close[0]}”？", file=sys.stderr)
+        raise SystemExit(EXIT_USER_ERROR)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    argparse._ = _zh  # type: ignore[attr-defined]
+    argparse.ngettext = _zh_plural  # type: ignore[attr-defined]
+    parser = _Parser(
         prog="docgen",
         description="把 YAML 规格排成符合 GB/T 9704-2012 的公文（DOCX 和 PDF）。",
     )
-    parser.add_argument("--version", action="version", version=f"docgen {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="命令")
+    parser.add_argument("--version", action="version", version=f"docgen {__version__}", help="显示版本号并退出")
+    commands = parser.add_subparsers(dest="command", metavar="命令", title="命令")
 
     build_cmd = commands.add_parser("build", help="排版一个或多个规格文件", description="排版一个或多个规格文件。")
     build_cmd.add_argument("specs", nargs="+", type=Path, metavar="SPEC", help="规格文件（.yaml）")
@@ -174,6 +226,8 @@ def _build(args: argparse.Namespace) -> int:
     if result.failures and len(args.specs) > 1:
         count = len(result.failures)
         print(f"{count} 个规格文件失败，{len(args.specs) - count} 个成功", file=sys.stderr)
+    if result.internal:
+        return EXIT_INTERNAL
     return EXIT_USER_ERROR if result.failures or refused else 0
 
 
@@ -202,9 +256,10 @@ def _check(args: argparse.Namespace) -> int:
     worst = 0
     every: list[Finding] = []
     for spec_path in args.specs:
-        findings = check_spec(spec_path, lexicons)
+        spec = load_spec(spec_path)
+        findings = check_spec(spec, lexicons)
         if args.fix:
-            for change in apply_fixes(spec_path, findings):
+            for change in apply_fixes(spec, findings):
                 before, after = change.before or "", change.after or "（删除）"
                 print(f"{spec_path}:{change.line}:{change.column}: 已修正 “{before}” → “{after}”")
             findings = check_spec(spec_path, lexicons)
@@ -276,6 +331,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`docgen styles show | head`): nothing more to say to it
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception:  # a bug, not a user error: say so, with the traceback to report
         traceback.print_exc()
         print("docgen 内部错误：这不是你的规格文件的问题，请把上面的信息报告给开发者。", file=sys.stderr)

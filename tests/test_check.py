@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from docgen.check import apply_fixes, check_spec, format_findings, load_lexicons
+from docgen.spec import load_spec
 
 from .check_damage import evaluate
 from .conftest import ROOT, SEED_SPEC
@@ -143,7 +144,8 @@ def test_fix_leaves_only_the_phrases_a_human_must_restore(tmp_path: Path) -> Non
     copy = tmp_path / "raw.yaml"
     shutil.copy(RAW_SEED, copy)
     original = copy.read_text(encoding="utf-8")
-    changes = apply_fixes(copy, check_spec(copy))
+    spec = load_spec(copy)
+    changes = apply_fixes(spec, check_spec(spec))
     assert len(changes) == 452 + 9 + 14 + 14 + 6
     remaining = check_spec(copy)
     assert {f.code for f in remaining} == {"L001"}

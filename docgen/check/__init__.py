@@ -18,9 +18,10 @@ from docgen.check.lexicon import Lexicon, load_lexicons
 from docgen.check.rules import RULES, CheckContext
 from docgen.check.texts import spec_texts
 from docgen.errors import SourceRef, SpecError
+from docgen.inputs import read_bounded
 from docgen.output import write_atomic
-from docgen.spec import Spec, load_spec
-from docgen.spec.yamlsource import line_col
+from docgen.spec import MAX_SPEC_BYTES, Spec, load_spec
+from docgen.spec.yamlsource import decode_utf8
 
 __all__ = ["LEVELS", "Change", "Finding", "apply_fixes", "check_spec", "format_findings", "load_lexicons"]
 
@@ -98,27 +99,43 @@ def findings_json(findings: Iterable[Finding]) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2)
 
 
-def apply_fixes(path: Path, findings: Iterable[Finding]) -> list[Change]:
-    """Apply the certain fixes (punctuation width, confirmed injected tokens) to the YAML file itself, keeping
-    everything else byte for byte; the edited file must load to the same spec but for those characters, or
-    nothing is written."""
-    text = path.read_text(encoding="utf-8-sig")
-    edits = sorted({f.fix for f in findings if f.fix is not None}, reverse=True)
-    changes = []
-    result = text
-    last_start = len(text) + 1
-    for start, end, replacement in edits:
-        if end > last_start:  # overlapping edits (a comma inside a removed token): keep the outer one
+def apply_fixes(spec: Spec, findings: Iterable[Finding]) -> list[Change]:
+    """Apply the certain fixes (punctuation width, confirmed injected tokens) to the spec's file, keeping every
+    other byte as it was: line endings, a byte order mark, the file's permissions, a link (the file it points to is
+    edited). Safe by construction: the file must still hold exactly the text the findings were computed on, each
+    edit must find the characters it reported, and the edited file must still load; otherwise nothing is written."""
+    if spec.path is None or spec.source is None:
+        raise SpecError("只能修正规格文件（这份规格不是从文件读取的）")
+    path = Path(os.path.realpath(spec.path))
+    raw = read_bounded(path, MAX_SPEC_BYTES, "规格文件", SpecError)
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = decode_utf8(raw, str(spec.path))
+    if text != spec.source.text:
+        raise SpecError(
+            "文件在检查之后被修改过，没有自动修正",
+            SourceRef(str(spec.path)),
+            hint="重新运行 docgen check --fix（先保存并关闭正在编辑它的程序）",
+        )
+    edits = sorted({(*f.fix, f.excerpt) for f in findings if f.fix is not None}, reverse=True)
+    changes: list[Change] = []
+    pieces: list[str] = []
+    end_of_kept = len(text)
+    for start, end, replacement, excerpt in edits:
+        if end > end_of_kept:  # overlapping edits (a comma inside a removed token): keep the outer one
             continue
-        line, column = line_col(text, start)
-        changes.append(Change(line, column, text[start:end], replacement))
-        result = result[:start] + replacement + result[end:]
-        last_start = start
+        if text[start:end] != excerpt:  # pragma: no cover - positions come from this very text
+            raise SpecError(f"修正位置的文字与检查时不同（应为“{excerpt}”），没有自动修正", SourceRef(str(spec.path)))
+        line, column = spec.source.position(start)
+        changes.append(Change(line, column, excerpt, replacement))
+        pieces += [text[end:end_of_kept], replacement]
+        end_of_kept = start
     if not changes:
         return []
+    pieces.append(text[:end_of_kept])
+    result = "".join(reversed(pieces))
     try:
         load_spec(result)
     except SpecError as error:  # pragma: no cover - a fix must never break the file; refuse rather than write
-        raise SpecError(f"自动修正后文件无法读取，未写入：{error.message}", SourceRef(str(path))) from None
-    write_atomic(path, result.encode("utf-8"))
+        raise SpecError(f"自动修正后文件无法读取，未写入：{error.message}", SourceRef(str(spec.path))) from None
+    write_atomic(path, ("\ufeff" if bom else "").encode() + result.encode("utf-8"), expect=raw)
     return sorted(changes, key=lambda c: (c.line, c.column))

@@ -142,6 +142,7 @@ def injected_tokens(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
     for item in ctx.texts:
         for match in _DIGIT_TOKEN.finditer(item.text):
             glued.setdefault(match.group(1), []).append((item, match.start(), match.group(2)))
+    found = {(id(item), start) for item, start, _ in occurrences}
     for prefix, places in glued.items():
         if len(places) < 3:
             continue
@@ -149,7 +150,7 @@ def injected_tokens(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
         if len(shared) < 2 or prefix + shared in known:
             continue
         for item, start, _ in places:
-            if not any(o[0] is item and o[1] == start for o in occurrences):
+            if (id(item), start) not in found:
                 occurrences.append((item, start, prefix + shared))
     occurrences.sort(key=lambda o: (id(o[0]), o[1]))
     kept: list[tuple[TextItem, int, str]] = []
@@ -214,7 +215,7 @@ def fixed_phrases(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
                             continue
                         if any(text.startswith(word, end) for word in phrase.unless_followed_by):
                             continue
-                        if any(text[:start].endswith(word) for word in phrase.unless_preceded_by):
+                        if any(text.endswith(word, 0, start) for word in phrase.unless_preceded_by):
                             continue
                         note = f"（{phrase.note}）" if phrase.note else ""
                         yield _finding(
@@ -398,6 +399,52 @@ def title_punctuation(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
             yield _finding(item, len(text) - 1, 1, "H001", "warning", f"标题末尾一般不加“{text[-1]}”")
 
 
+# -- Y: YAML slips ---------------------------------------------------------------------------------------------
+
+_COMMENT_AFTER = re.compile(r"[ \t]+#[ \t]*(\S.*)?")
+_DASH_LINE = re.compile(r"\n[ \t]*(- )")
+
+
+def yaml_slips(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    """Text YAML silently took from a paragraph written without quotes: `` #…`` after it is a comment, and a line
+    that starts with ``- `` but is indented too far is folded into the paragraph above instead of starting one."""
+    from docgen.check import Finding
+
+    for item in ctx.texts:
+        doc = item.doc
+        span = doc.spans.get(item.path)
+        if span is None or doc.styles.get(item.path) is not None:  # quoted or block text keeps what it holds
+            continue
+        start, end = span
+        line_end = doc.text.find("\n", end)
+        comment = _COMMENT_AFTER.match(doc.text, end, len(doc.text) if line_end < 0 else line_end)
+        if comment and comment.group(1):
+            line, column = doc.position(comment.start(1) - 1)
+            lost = comment.group(1).strip()
+            yield Finding(
+                "Y001",
+                "warning",
+                f"“#”之后的“{lost[:30]}”被 YAML 当成了注释，不会排进公文；若是正文，请给整段加引号或把 # 改成全角＃",
+                doc.file,
+                line,
+                column,
+                item.key_path,
+                "#" + lost[:30],
+            )
+        for dash in _DASH_LINE.finditer(doc.text, start, end):
+            line, column = doc.position(dash.start(1))
+            yield Finding(
+                "Y002",
+                "warning",
+                "这一行以“- ”开头，但缩进多了，YAML 把它并进了上一段；若是新的一段，请让“-”与上一段的“-”对齐",
+                doc.file,
+                line,
+                column,
+                item.key_path,
+                "- ",
+            )
+
+
 Rule = Callable[[CheckContext], Iterator]  # type: ignore[type-arg]
 RULES: tuple[Rule, ...] = (
     half_width_punctuation,
@@ -412,5 +459,6 @@ RULES: tuple[Rule, ...] = (
     dates,
     structure,
     title_punctuation,
+    yaml_slips,
 )
 __all__ = ["RULES", "CheckContext", "format_path", "is_chinese"]

@@ -2,12 +2,19 @@
 
 Every output file is written atomically (temporary file + rename), so builds sharing an output folder never see or
 leave half a file; two specs that would write the same file name are refused before anything is built.
+
+Failures of one spec never stop the others: a user error is reported with its position, and so is a bug (an
+internal error, with its traceback) or a worker that died (killed, out of memory). Interrupting the batch (Ctrl-C,
+SIGTERM) cancels what has not started and stops the workers at once: nothing is written after the signal.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,16 +22,28 @@ from pathlib import Path
 from docgen.document import FORMATS, build
 from docgen.errors import DocgenError, OutputError, SourceRef
 
+INTERNAL_ERROR = "docgen 内部错误：这不是你的规格文件的问题，请把上面的信息报告给开发者。"
+
 
 @dataclass
 class BatchResult:
     written: list[Path] = field(default_factory=list)
     failures: list[tuple[Path, str]] = field(default_factory=list)  # (spec, message as the CLI prints it)
     warnings: list[str] = field(default_factory=list)  # distinct warnings, in the order first seen
+    #: specs that failed on a bug in docgen (or a worker that died), not on a user error
+    internal: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    written: list[Path]
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+    internal: bool = False
 
 
 class _Collect(logging.Handler):
@@ -36,19 +55,47 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+_building = False
+_parent_pid = os.getpid()
+
+
+def _worker_signals() -> None:
+    """In a worker process: SIGTERM/SIGINT during a build unwind it (temporary files are removed); when idle,
+    the worker simply ends."""
+
+    def stop(signum: int, frame: object) -> None:
+        if _building:
+            raise KeyboardInterrupt
+        os._exit(130)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
 def _build_one(
     spec: Path, out_dir: Path | None, formats: tuple[str, ...], templates: Path | None, style: str | None
-) -> tuple[list[Path], str | None, list[str]]:
-    """Build one spec; runs in a worker process, so it returns plain values (an error as its printed text)."""
+) -> _Outcome:
+    """Build one spec; in a worker it returns plain values (an error as its printed text)."""
+    global _building
     collect = _Collect()
     logger = logging.getLogger("docgen")
     logger.addHandler(collect)
+    _building = True
     try:
-        return build(spec, out_dir=out_dir, formats=formats, templates=templates, style=style), None, collect.messages
+        written = build(spec, out_dir=out_dir, formats=formats, templates=templates, style=style)
+        return _Outcome(written, None, tuple(collect.messages))
     except DocgenError as error:
-        return [], str(error), collect.messages
+        return _Outcome([], str(error), tuple(collect.messages))
+    except KeyboardInterrupt:
+        if os.getpid() != _parent_pid:  # a worker being stopped: its temporary files are gone, so just end
+            os._exit(130)
+        raise
+    except Exception:  # a bug: this spec fails, the others go on
+        return _Outcome([], f"{spec}:\n{traceback.format_exc()}{INTERNAL_ERROR}", tuple(collect.messages), True)
     finally:
+        _building = False
         logger.removeHandler(collect)
+
 
 
 def _check_names(specs: Sequence[Path], out_dir: Path | None, formats: tuple[str, ...]) -> None:
@@ -64,6 +111,45 @@ def _check_names(specs: Sequence[Path], out_dir: Path | None, formats: tuple[str
                     hint="给其中一个规格文件改名，或分别输出到不同目录",
                 )
             targets[target] = spec
+
+
+def _stop(pool: object) -> None:
+    """Cancel what has not started and end the workers now (SIGTERM: a build in progress removes its temporary
+    files; a worker still alive after two seconds is killed)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)  # type: ignore[attr-defined]
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(2)
+            if process.is_alive():
+                process.kill()
+                process.join(1)
+
+
+def _in_pool(
+    indexes: list[int], run: Callable[[int], tuple], jobs: int, record: Callable[[int, _Outcome], None]
+) -> list[int]:
+    """Run specs in a process pool; returns those whose outcome was lost because a worker died."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # 15 ms of imports a single build skips
+    from concurrent.futures.process import BrokenProcessPool
+
+    lost: list[int] = []
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
+    try:
+        futures = {pool.submit(_build_one, *run(i)): i for i in indexes}
+        for future in as_completed(futures):
+            try:
+                record(futures[future], future.result())
+            except BrokenProcessPool:
+                lost.append(futures[future])
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+    return lost
 
 
 def build_many(
@@ -84,29 +170,35 @@ def build_many(
     tmpl = Path(templates) if templates is not None else None
     _check_names(paths, folder, fmts)
     result = BatchResult()
-    outcomes: dict[int, tuple[list[Path], str | None, list[str]]] = {}
+    outcomes: dict[int, _Outcome] = {}
 
-    def record(index: int, outcome: tuple[list[Path], str | None, list[str]]) -> None:
+    def record(index: int, outcome: _Outcome) -> None:
         outcomes[index] = outcome
         if progress:
-            progress(len(outcomes), len(paths), sum(1 for o in outcomes.values() if o[1]))
+            progress(len(outcomes), len(paths), sum(1 for o in outcomes.values() if o.error))
+
+    def arguments(index: int) -> tuple:
+        return paths[index], folder, fmts, tmpl, style
 
     if jobs <= 1 or len(paths) <= 1:
-        for index, spec in enumerate(paths):
-            record(index, _build_one(spec, folder, fmts, tmpl, style))
+        for index in range(len(paths)):
+            record(index, _build_one(*arguments(index)))
     else:
-        from concurrent.futures import ProcessPoolExecutor, as_completed  # 15 ms of imports a single build skips
-
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_build_one, spec, folder, fmts, tmpl, style): i for i, spec in enumerate(paths)}
-            for future in as_completed(futures):
-                record(futures[future], future.result())
+        lost = _in_pool(list(range(len(paths))), arguments, jobs, record)
+        # A worker died (killed, out of memory) and took its pool with it: build the unfinished ones again, each
+        # in a pool of its own, so that the one that kills its worker is the one reported.
+        for index in lost:
+            if _in_pool([index], arguments, 1, record):
+                message = f"{paths[index]}: 排版这个规格的进程意外退出（可能是内存不足或被终止）"
+                record(index, _Outcome([], message, (), True))
     for index in sorted(outcomes):
-        written, error, warnings = outcomes[index]
-        result.written += written
-        if error:
-            result.failures.append((paths[index], error))
-        for warning in warnings:
+        outcome = outcomes[index]
+        result.written += outcome.written
+        if outcome.error:
+            result.failures.append((paths[index], outcome.error))
+            if outcome.internal:
+                result.internal.append(paths[index])
+        for warning in outcome.warnings:
             if warning not in result.warnings:
                 result.warnings.append(warning)
     return result

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import DocgenError, SourceRef
+from docgen.errors import DocgenError, SourceRef, StyleError
 from docgen.fonts import ResolvedFace, resolve_fonts, substitution_notice
 from docgen.forked import can_fork, run_beside
 from docgen.layout.pages import PagedDocument, layout_document
@@ -22,10 +22,11 @@ from docgen.output import write_atomic
 from docgen.spec import Spec, load_spec
 from docgen.style import StyleProfile, load_profile
 from docgen.template import render_model
-from docgen.untrusted import Limits, check_paths, check_profile_fonts, check_size
+from docgen.untrusted import Limits, check_paths, check_profile_fonts, check_size, normalize_roots
 
 FORMATS = ("docx", "pdf")
 LOG = logging.getLogger("docgen")
+_NOTICES_GIVEN: set[str] = set()
 
 
 @dataclass
@@ -67,7 +68,8 @@ class Document:
     def to_pdf(self) -> bytes:
         from docgen.writers.pdf import render_pdf
 
-        if notice := substitution_notice(self.fonts):
+        if (notice := substitution_notice(self.fonts)) and notice not in _NOTICES_GIVEN:
+            _NOTICES_GIVEN.add(notice)  # once per process: a batch or a service builds many documents alike
             LOG.warning(notice)
         self.missing_glyphs = {}
         return render_pdf(self.layout, self.style, self.fonts, self.model.title, self.missing_glyphs)
@@ -89,16 +91,26 @@ def _render_formats(document: Document, formats: list[str]) -> dict[str, bytes]:
     return {fmt: document.to_bytes(fmt) for fmt in formats}
 
 
-def _style_for(spec: Spec, style: str | os.PathLike[str] | StyleProfile | None) -> StyleProfile:
+def _style_for(
+    spec: Spec, style: str | os.PathLike[str] | StyleProfile | None, roots: list[Path] | None = None
+) -> StyleProfile:
+    """The style profile: the caller's, else the spec's (a name, a path, or single keys changed in place). A
+    profile the spec names that does not exist is reported at the spec's ``style:`` line."""
     if isinstance(style, StyleProfile):
         return style
     if style is not None:
         return load_profile(style, Path.cwd())
-    if isinstance(spec.style, dict):
-        overrides = spec.source.sub(("style",)) if spec.source else spec.style
-        return load_profile(spec.style.get("extends", "gbt9704"), spec.base_dir, overrides)
-    if spec.style:
-        return load_profile(spec.style, spec.base_dir)
+    try:
+        if isinstance(spec.style, dict):
+            overrides = spec.source.sub(("style",)) if spec.source else spec.style
+            return load_profile(spec.style.get("extends", "gbt9704"), spec.base_dir, overrides, roots=roots)
+        if spec.style:
+            return load_profile(spec.style, spec.base_dir, roots=roots)
+    except StyleError as error:
+        if error.message.startswith("找不到样式") and spec.source is not None:
+            path = ("style", "extends") if isinstance(spec.style, dict) else ("style",)
+            raise StyleError(error.message, spec.source.ref(path), error.hint) from None
+        raise
     return load_profile("gbt9704")
 
 
@@ -108,7 +120,7 @@ def render(
     style: str | os.PathLike[str] | StyleProfile | None = None,
     *,
     trusted: bool = True,
-    roots: Iterable[str | os.PathLike[str]] = (),
+    roots: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] = (),
     limits: Limits | None = None,
 ) -> Document:
     """Spec (path, YAML text, dict or ``Spec``) → ``Document`` in memory; writes nothing.
@@ -116,14 +128,18 @@ def render(
     With ``trusted=False`` (a service building specs written by others) the spec may name templates, styles and
     fonts only inside ``roots``, and is refused beyond ``limits`` (default ``Limits()``)."""
     loaded = load_spec(spec)
+    allowed: list[Path] | None = None
+    template_limits = None
     if not trusted:
-        roots = list(roots)
-        check_paths(loaded, roots)
-        check_size(loaded, limits or Limits())
-    profile = _style_for(loaded, style)
-    if not trusted:
-        check_profile_fonts(profile, roots)
-    model = render_model(loaded, templates)
+        allowed = normalize_roots(roots)
+        limits = limits or Limits()
+        check_paths(loaded, allowed)
+        check_size(loaded, limits)
+        template_limits = limits.template
+    profile = _style_for(loaded, style, allowed)
+    if allowed is not None:
+        check_profile_fonts(profile, allowed)
+    model = render_model(loaded, templates, template_limits)
     name = loaded.path.stem if loaded.path else "document"
     return Document(model, profile, name)
 

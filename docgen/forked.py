@@ -31,14 +31,29 @@ def can_fork() -> bool:
     )
 
 
+def _die_with(parent: int) -> None:
+    """In the child: be killed when the parent dies, even by SIGKILL, which no handler sees (Linux's
+    PR_SET_PDEATHSIG); if the parent is already gone, end now. Elsewhere a killed parent's child finishes its
+    DOCX, writes it into a pipe nobody reads, and ends."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def run_beside(child_job: Callable[[], bytes], own_job: Callable[[], bytes]) -> tuple[bytes, bytes]:
     """``(child_job(), own_job())``, the first computed in a forked child. An exception in the child is raised
     here; if the child dies without an answer (killed, out of memory), its job is run here instead."""
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: compute, send, and leave without running the parent's exit handlers
         code = 0
         try:
+            _die_with(parent)
             os.close(read_end)
             signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the whole process group: just die
             signal.signal(signal.SIGTERM, signal.SIG_DFL)

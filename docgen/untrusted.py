@@ -1,26 +1,42 @@
 """Building specs written by others (a web service): what such a spec may name and how large it may be.
 
 ``docgen.render(spec, trusted=False, roots=[...])`` refuses a spec that names a file — a templates folder, a style
-profile, a profile it extends, a font file — outside the given roots, and one larger than the limits below.
+profile or a profile it extends, a font file — outside the given roots, and one larger than the limits below. The
+size limits count every piece of text in the spec, whatever key holds it: a field added to a kind later is counted
+without anyone remembering to.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docgen.errors import DocgenError, SourceRef, SpecError
 from docgen.spec import Spec
+from docgen.spec.yamlsource import KeyPath, format_path
 from docgen.style import StyleProfile
+from docgen.template.sandbox import TemplateLimits
+
+__all__ = ["Limits", "UntrustedInputError", "check_paths", "check_profile_fonts", "check_size", "normalize_roots"]
+
+
+#: Template limits for specs from others: tighter than for a clerk's own builds.
+UNTRUSTED_TEMPLATE = TemplateLimits(seconds=5.0, max_chars=16_000_000, max_total_chars=128_000_000)
 
 
 @dataclass(frozen=True)
 class Limits:
+    #: pieces of text (paragraphs, headings, names …)
     max_paragraphs: int = 5_000
+    #: characters in any one piece of text (a title, a paragraph, a unit's name)
     max_paragraph_chars: int = 20_000
+    #: characters in the whole spec
     max_total_chars: int = 2_000_000
+    #: time and output of the template (tighter than for trusted builds)
+    template: TemplateLimits = UNTRUSTED_TEMPLATE
 
 
 class UntrustedInputError(DocgenError):
@@ -29,28 +45,46 @@ class UntrustedInputError(DocgenError):
     kind = "不受信任的输入"
 
 
-def _inside(path: Path, roots: Iterable[Path]) -> bool:
-    resolved = path.resolve()
-    return any(resolved == root or root in resolved.parents for root in (r.resolve() for r in roots))
+def normalize_roots(roots: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None) -> list[Path]:
+    """The allowed folders as paths. One folder may be given on its own: a string is a path, never a list of
+    one-character folders (``"/srv/R"`` would otherwise allow ``/``)."""
+    if roots is None:
+        return []
+    if isinstance(roots, (str, bytes, os.PathLike)):
+        roots = [roots]  # type: ignore[list-item]
+    out = []
+    for root in roots:
+        if not isinstance(root, (str, os.PathLike)) or not str(root):
+            raise UntrustedInputError(f"roots 里的 {root!r} 不是目录路径")
+        out.append(Path(root))
+    return out
 
 
-def check_paths(spec: Spec, roots: Iterable[str | os.PathLike[str]]) -> None:
+def inside(path: Path, roots: Iterable[Path]) -> bool:
+    real = Path(os.path.realpath(path))
+    return any(real.is_relative_to(os.path.realpath(root)) for root in roots)
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.endswith((".yaml", ".yml")) or "/" in name or os.sep in name
+
+
+def check_paths(spec: Spec, roots: list[Path]) -> None:
     """Named files (templates folder, style profile path) must lie inside one of the roots."""
-    allowed = [Path(root) for root in roots]
     named: list[tuple[str, str]] = []
     if spec.templates:
         named.append(("templates", spec.templates))
-    if isinstance(spec.style, str) and (spec.style.endswith((".yaml", ".yml")) or "/" in spec.style):
+    if isinstance(spec.style, str) and _looks_like_path(spec.style):
         named.append(("style", spec.style))
     if (
         isinstance(spec.style, dict)
         and isinstance(spec.style.get("extends"), str)
-        and (spec.style["extends"].endswith((".yaml", ".yml")) or "/" in spec.style["extends"])
+        and _looks_like_path(spec.style["extends"])
     ):
         named.append(("style", spec.style["extends"]))
     for key, value in named:
         path = Path(value) if Path(value).is_absolute() else spec.base_dir / value
-        if not _inside(path, allowed):
+        if not inside(path, roots):
             ref = spec.source.ref((key,)) if spec.source else SourceRef(key_path=key)
             raise UntrustedInputError(
                 f"规格引用了允许范围以外的文件：{value}", ref, hint="不受信任的规格只能引用服务指定目录里的模板和样式"
@@ -63,34 +97,41 @@ def check_paths(spec: Spec, roots: Iterable[str | os.PathLike[str]]) -> None:
         )
 
 
-def check_profile_fonts(profile: StyleProfile, roots: Iterable[str | os.PathLike[str]]) -> None:
-    allowed = [Path(root) for root in roots]
+def check_profile_fonts(profile: StyleProfile, roots: list[Path]) -> None:
     for face in profile.fonts.values():
-        if face.file and not _inside(Path(face.file), allowed):
+        if face.file and not inside(Path(face.file), roots):
             raise UntrustedInputError(f"样式指定了允许范围以外的字体文件：{face.file}", SourceRef(profile.source))
 
 
+def _texts(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*path, index))
+
+
 def check_size(spec: Spec, limits: Limits) -> None:
-    texts: list[tuple[str, str]] = []
-    for i, item in enumerate(spec.body):
-        texts.append((f"body[{i}]", item if isinstance(item, str) else item.text))
-    for a, attachment in enumerate(spec.attachments):
-        texts += [(f"attachments[{a}].paragraphs[{i}]", p) for i, p in enumerate(attachment.paragraphs)]
-        for s, speech in enumerate(attachment.speeches):
-            texts += [(f"attachments[{a}].speeches[{s}].lead[{i}]", p) for i, p in enumerate(speech.lead)]
-            for n, section in enumerate(speech.sections):
-                base = f"attachments[{a}].speeches[{s}].sections[{n}]"
-                texts += [(f"{base}.paragraphs[{i}]", p) for i, p in enumerate(section.paragraphs)]
-    if len(texts) > limits.max_paragraphs:
-        raise UntrustedInputError(f"段落太多（{len(texts)} 段，上限 {limits.max_paragraphs} 段）")
-    total = 0
-    for path, text in texts:
+    """Every piece of text in the spec (title, headings, units, 抄送 … not only paragraphs) counts."""
+    if spec.source is None:
+        return
+    doc = spec.source
+    count = total = 0
+    for path, text in _texts(doc.data, ()):
+        count += 1
         total += len(text)
         if len(text) > limits.max_paragraph_chars:
             raise SpecError(
-                f"段落太长（{len(text)} 字，上限 {limits.max_paragraph_chars} 字）",
-                SourceRef(key_path=path),
+                f"文字太长（{len(text)} 字，上限 {limits.max_paragraph_chars} 字）",
+                doc.ref(path),
                 hint="把它分成几段",
             )
-    if total > limits.max_total_chars:
-        raise UntrustedInputError(f"文字太多（{total} 字，上限 {limits.max_total_chars} 字）")
+        if count > limits.max_paragraphs:
+            raise UntrustedInputError(
+                f"文字段落太多（上限 {limits.max_paragraphs} 段）", doc.ref(path), hint=f"在 {format_path(path)} 附近"
+            )
+        if total > limits.max_total_chars:
+            raise UntrustedInputError(f"文字太多（上限 {limits.max_total_chars} 字）", doc.ref(path))

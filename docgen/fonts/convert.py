@@ -15,6 +15,7 @@ import logging
 import os
 import struct
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,9 @@ if TYPE_CHECKING:  # fontTools is imported only when a font is converted
     from fontTools.ttLib import TTFont
 
 PROGRESS = logging.getLogger("docgen.progress")
+#: Font conversion and registration share fontTools objects (the open source font) and reportlab's registry: one
+#: thread at a time (threads rendering documents in a service would otherwise corrupt them).
+FONT_LOCK = threading.RLock()
 CACHE_VERSION = "1"
 #: cu2qu's tolerance in font units (of 1000 per em): invisible at print sizes, 2.7 MB for Noto Serif SC's GB2312.
 MAX_ERROR = 1.0
@@ -86,6 +90,11 @@ def file_hash(path: Path) -> str:
 def converted(path: Path, index: int, chars: Iterable[str] | None = None) -> Path:
     """A cached TrueType conversion of ``path`` (subfont ``index``) covering ``chars`` (default: the GB2312 set).
     Converts only when the cache does not hold it yet."""
+    with FONT_LOCK:
+        return _converted(path, index, chars)
+
+
+def _converted(path: Path, index: int, chars: Iterable[str] | None) -> Path:
     wanted = gb2312_characters() if chars is None else frozenset(chars)
     source = file_hash(path)
     tag = "gb2312" if chars is None else "x" + hashlib.sha256("".join(sorted(wanted)).encode()).hexdigest()[:12]

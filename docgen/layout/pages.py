@@ -88,12 +88,21 @@ class PagedDocument:
     pages: list[Page]
     #: For each block index: the rows it starts at (page number, row) and its space before as laid out.
     starts: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    #: Blocks that start a new page by an explicit break the layout chose (the 版记 when it does not fit).
+    breaks: set[int] = field(default_factory=set)
 
     def lines_of(self, block: int) -> list[TextLine]:
         return [p.text for page in self.pages for p in page.lines if p.block == block]
 
     def rules_of(self, block: int) -> list[RuleMark]:
         return [rule for page in self.pages for rule in page.rules if rule.block == block]
+
+    def rules_by_page(self, block: int) -> list[tuple[int, RuleMark]]:
+        return [(page.number, rule) for page in self.pages for rule in page.rules if rule.block == block]
+
+    def line_pages(self, block: int) -> list[int]:
+        """The page number of each line of a block, in the order of ``lines_of``."""
+        return [page.number for page in self.pages for p in page.lines if p.block == block]
 
 
 class _Composer:
@@ -293,22 +302,30 @@ def layout_document(model: DocModel, style: StyleProfile, metrics: Metrics | Non
         if chunk.keep_next and row > 0 and row + space + _kept_rows(chunks, position) > rows:
             page = new_page(flowed=True)
             space = 0
+        broke = False
         if chunk.at_bottom:
-            if row + space + need > rows:
-                page = new_page(flowed=True)
-            space = rows - need - row
+            if row + space + need > rows:  # not under the text: a page of its own, by an explicit break
+                if row > 0 or page.lines:
+                    page = new_page(flowed=False)
+                    broke = True
+            # Pushed down so that its last line is the last row of a page (of the last one it reaches, when it
+            # is longer than a page: 80 units of 抄送 start lower on a new page and end at the bottom of the next).
+            space = (rows - (row + need) % rows) % rows
         row += space
         doc.starts.setdefault(index, (page.number, row, space))
-        first_row = row
-        edges = {0: row}
+        if broke:
+            doc.breaks.add(index)
+        edges: dict[int, tuple[Page, int]] = {}
         for i, line in enumerate(chunk.lines):
             if row + line.rows > rows:
                 page = new_page(flowed=True)
+            edges[i] = (page, row)
             page.lines.append(Placed(row, line, index))
             row += line.rows
-            edges[i + 1] = row
+        edges[len(chunk.lines)] = (page, row)
         for at, key in chunk.rules:
-            page.rules.append(RuleMark(float(edges.get(at, first_row)), key, index))
+            rule_page, edge = edges[at]
+            rule_page.rules.append(RuleMark(float(edge), key, index))
         row = min(row + chunk.space_after, rows)
         if row >= rows:
             new_page(flowed=True)

@@ -202,10 +202,12 @@ class _DocxBuilder:
         if line.tail is not None:
             self.run(paragraph, "\t" + line.tail.text)
 
-    def rules(self, paragraph: WordParagraph, block: int) -> None:
-        """The layout's rules of this block, drawn across the type area at their grid edges; the 版记's last rule
-        lies on the 版心's bottom edge (§7.4.1)."""
-        for mark in self.paged.rules_of(block):
+    def rules(self, paragraph: WordParagraph, block: int, page: int | None = None) -> None:
+        """The layout's rules of this block (those on ``page``, if given), drawn across the type area at their grid
+        edges, anchored to ``paragraph``: a shape shows on the page where its paragraph starts. The 版记's last
+        rule lies on the 版心's bottom edge (§7.4.1)."""
+        marks = [mark for number, mark in self.paged.rules_by_page(block) if page is None or number == page]
+        for mark in marks:
             rule = self.style.rules[mark.key]
             at_bottom = mark.edge >= self.style.lines_per_page
             top = self.style.type_height if at_bottom else mark.edge * self.pitch / 20
@@ -280,19 +282,27 @@ class _DocxBuilder:
 
     def distribution(self, index: int, block: Distribution, lines: list[TextLine]) -> None:
         _, _, space_rows = self.paged.starts[index]
-        paragraphs = []
+        pages = self.paged.line_pages(index)
+        paragraphs: list[tuple[int, WordParagraph]] = []  # (page of its first line, paragraph)
         if block.cc:
             cc_line = next(line for line in lines if line.para == 0)
             cc = self.paragraph("distribution", block.cc_text)
             self.indent(cc, cc_line, hanging=True)
-            paragraphs.append(cc)
+            paragraphs.append((pages[lines.index(cc_line)], cc))
         if block.printed_by or block.printed_on:
             printed_line = next(line for line in lines if line.tail is not None)
             printed = self.paragraph("distribution")
             self.tab_line(printed, printed_line)
-            paragraphs.append(printed)
-        self.spacing(paragraphs[0], before_rows=space_rows)
-        self.rules(paragraphs[0], index)
+            paragraphs.append((pages[lines.index(printed_line)], printed))
+        first = paragraphs[0][1]
+        if index in self.paged.breaks:  # a page of its own: an explicit break keeps the space that pushes it down
+            oxml.ppr_child(first._p.get_or_add_pPr(), "pageBreakBefore")
+        self.spacing(first, before_rows=space_rows)
+        # Each rule on the page it belongs to: anchored to the first paragraph starting on that page (a 版记
+        # longer than a page has rules on two pages).
+        for page in sorted({number for number, _ in self.paged.rules_by_page(index)}):
+            anchor = next((p for number, p in paragraphs if number == page), paragraphs[-1][1])
+            self.rules(anchor, index, page)
 
     def build(self) -> bytes:
         self.setup()

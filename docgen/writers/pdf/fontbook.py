@@ -20,8 +20,9 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
 
+from docgen.errors import DocgenError, SourceRef, StyleError
 from docgen.fonts import DASH_HEIGHT, ResolvedFace, default_font, fallback_fonts
-from docgen.fonts.convert import cache_dir, converted, is_postscript_outline, quiet_fonttools
+from docgen.fonts.convert import FONT_LOCK, cache_dir, converted, is_postscript_outline, quiet_fonttools
 from docgen.writers.pdf.leanface import LeanFace
 
 LOG = logging.getLogger("docgen")
@@ -135,9 +136,13 @@ class FontBook:
     def prepare(self, needs: Mapping[str, Iterable[str]]) -> None:
         """Register every face's font; for characters it lacks, a supplement converted from its source (when the
         source has them), then the default faces, converted the same way, only when still needed."""
+        with FONT_LOCK:  # conversion and reportlab's font registry are shared by every thread
+            self._prepare(needs)
+
+    def _prepare(self, needs: Mapping[str, Iterable[str]]) -> None:
         for key, chars in needs.items():
             face = self.faces[key]
-            chain = self._fonts_for(face.path, face.index, set(chars))
+            chain = self._face_fonts(face, set(chars))
             self._base[key] = chain[0]
             lacking = {ch for ch in chars if not any(self._has(font, ch) for font in chain)}
             for path in [default_font("serif")[1], default_font("sans")[1], *fallback_fonts()]:
@@ -150,6 +155,20 @@ class FontBook:
                 lacking = {ch for ch in lacking if not any(self._has(font, ch) for font in chain)}
             self._chains[key] = chain
             self._own[key] = 2 if len(chain) > 1 and chain[1].path.parent == chain[0].path.parent else 1
+
+    def _face_fonts(self, face: ResolvedFace, chars: set[str]) -> list[_Font]:
+        """The face's own fonts; a font file that cannot be read as a font (truncated, not a font at all, a
+        collection without that subfont) is the user's to fix, named in the error."""
+        try:
+            return self._fonts_for(face.path, face.index, chars)
+        except DocgenError:
+            raise
+        except Exception as exc:
+            raise StyleError(
+                f"字体文件无法使用（{type(exc).__name__}: {str(exc)[:200]}）",
+                SourceRef(f"{face.path}#{face.index}" if face.index else str(face.path)),
+                hint="换一个完好的 TrueType/OpenType 字体文件（docgen fonts 查看每种字体用的文件）",
+            ) from None
 
     def _fonts_for(self, path: Path, index: int, chars: set[str], whole_set: bool = True) -> list[_Font]:
         """The font for a file, plus a supplement with the characters the converted set lacks (CFF sources).

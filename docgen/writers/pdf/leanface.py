@@ -18,6 +18,8 @@ from typing import Any
 
 from reportlab.pdfbase.ttfonts import TTFontFace
 
+from docgen.fonts.convert import FONT_LOCK
+
 __all__ = ["LeanFace"]
 
 #: The face's attributes kept as arrays; everything else is a handful of small values, pickled as they are.
@@ -127,15 +129,16 @@ class LeanFace(TTFontFace):
     def private_code(self, glyph: int) -> int:
         """A code point for a glyph no character maps to (a joining form HarfBuzz chose), from plane 15's private
         use area and mapped to it here, so reportlab's subsetting keeps the glyph. The same glyph, the same code."""
-        codes = self.__dict__.setdefault("_private_codes", {})
-        code = codes.get(glyph)
-        if code is None:
-            code = 0xF0000 + len(codes)
-            while code in self.charToGlyph:
-                code += 1
-            codes[glyph] = code
-            self.charToGlyph[code] = glyph
-        return code
+        with FONT_LOCK:  # faces are shared by the documents of every thread
+            codes = self.__dict__.setdefault("_private_codes", {})
+            code = codes.get(glyph)
+            if code is None:
+                code = 0xF0000 + len(codes)
+                while code in self.charToGlyph:
+                    code += 1
+                codes[glyph] = code
+                self.charToGlyph[code] = glyph
+            return code
 
     def getCharWidth(self, code: int) -> float:
         """Advance of the character's glyph in 1/1000 em (reportlab's unit), the face's default if it has none."""

@@ -107,9 +107,12 @@ def _style_for(
         if spec.style:
             return load_profile(spec.style, spec.base_dir, roots=roots)
     except StyleError as error:
-        if error.message.startswith("找不到样式") and spec.source is not None:
+        # A profile that cannot be opened (missing, a folder, a device) has no line of its own to point at: the
+        # clerk's mistake is the spec's style: line.
+        if error.line is None and spec.source is not None:
             path = ("style", "extends") if isinstance(spec.style, dict) else ("style",)
-            raise StyleError(error.message, spec.source.ref(path), error.hint) from None
+            where = f"（{error.file}）" if error.file and error.file not in error.message else ""
+            raise type(error)(error.message + where, spec.source.ref(path), error.hint) from None
         raise
     return load_profile("gbt9704")
 

@@ -48,7 +48,7 @@ def load_spec(source: str | os.PathLike[str] | dict[str, Any] | Spec) -> Spec:
         return source
     if isinstance(source, dict):
         return validate(from_python(source))
-    if isinstance(source, str) and "\n" in source:
+    if isinstance(source, str) and ("\n" in source or "\r" in source):
         return validate(load_yaml(source, "<文本>"))
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)

@@ -120,6 +120,12 @@ def _parser() -> argparse.ArgumentParser:
 
     fonts_cmd = commands.add_parser("fonts", help="列出每种字体由哪个字体文件提供", description="列出 PDF 用到的字体。")
     fonts_cmd.add_argument("--style", default="gbt9704", help="样式名或样式文件路径（默认 gbt9704）")
+    fonts_cmd.add_argument(
+        "--fontconfig",
+        type=Path,
+        metavar="FILE",
+        help="写出 fontconfig 配置，让 LibreOffice（Linux）用与 PDF 相同的字体显示 DOCX",
+    )
 
     templates_cmd = commands.add_parser("templates", help="列出或导出模板", description="列出或导出公文模板。")
     templates_sub = templates_cmd.add_subparsers(dest="action", metavar="操作", required=True)
@@ -173,6 +179,14 @@ def _setup_logging() -> None:
 def _fonts(args: argparse.Namespace) -> int:
     style = load_profile(args.style, Path.cwd())
     faces = resolve_fonts(style)
+    if args.fontconfig is not None:
+        from docgen.fonts.fontconfig import fontconfig_file
+
+        target = args.fontconfig.absolute()  # fontconfig looks a relative FONTCONFIG_FILE up in its own folder
+        write_atomic(target, fontconfig_file(style, faces).encode("utf-8"))
+        print(f"已生成 {target}")
+        print(f"用法：FONTCONFIG_FILE={target} soffice --headless --convert-to pdf 文件.docx")
+        return 0
     rows = [("用途", "要求的字体", "实际使用", "文件", "状态")]
     for key, face in faces.items():
         roles = "、".join(name for name, role in style.roles.items() if role.font == key) or "数字和西文"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,20 +16,35 @@ import docgen
 ROOT = Path(__file__).resolve().parent.parent
 SEED_SPEC = ROOT / "specs" / "jinan-2023-party-building.yaml"
 FULL_SPEC = ROOT / "tests" / "specs" / "full-features.yaml"
-FONTCONFIG = ROOT / "tests" / "fontconfig" / "fonts.conf"
 
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+@functools.lru_cache(maxsize=1)
+def fontconfig_for_libreoffice() -> Path:
+    """The fontconfig file `docgen fonts --fontconfig` writes for this machine: LibreOffice then draws the DOCX with
+    the font files docgen's PDF embeds (a precondition for breaking lines alike)."""
+    from docgen.fonts import resolve_fonts
+    from docgen.fonts.fontconfig import fontconfig_file
+    from docgen.style import load_profile
+
+    style = load_profile()
+    folder = Path(tempfile.mkdtemp(prefix="docgen-fontconfig-"))
+    path = folder / "fonts.conf"
+    path.write_text(fontconfig_file(style, resolve_fonts(style)), encoding="utf-8")
+    return path
+
+
 def convert_with_libreoffice(docx: Path, out_dir: Path) -> Path:
-    """DOCX → PDF with LibreOffice, its own profile, and the test fontconfig (公文 font names → free faces)."""
+    """DOCX → PDF with LibreOffice, its own profile, and the fontconfig docgen writes (公文 font names → the faces
+    docgen's PDF uses on this machine)."""
     exe = soffice()
     if exe is None:
         pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
     profile = out_dir / "lo-profile"
-    env = dict(os.environ, FONTCONFIG_FILE=str(FONTCONFIG))
+    env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_for_libreoffice()))
     subprocess.run(
         [
             exe,

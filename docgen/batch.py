@@ -97,7 +97,6 @@ def _build_one(
         logger.removeHandler(collect)
 
 
-
 def _check_names(specs: Sequence[Path], out_dir: Path | None, formats: tuple[str, ...]) -> None:
     targets: dict[Path, Path] = {}
     for spec in specs:

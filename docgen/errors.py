@@ -1,12 +1,33 @@
-"""The one exception family docgen raises for problems a user can fix.
+"""One type for everything docgen tells a user about their input: ``Diagnostic`` (where, what, what to do, how bad,
+which rule), and the exception that carries one or more of them, ``DocgenError``.
 
-Every error carries where it happened (file, line, column, key path) and what to do, so the CLI can print
-``spec.yaml:12:5: 错误：…`` without a traceback. Messages are in Chinese because clerks read them.
+Validation gathers every problem of a spec (up to ``MAX_DIAGNOSTICS``) before it fails; ``docgen check`` reports its
+findings as diagnostics of level warning or info as well. The CLI prints each as ``file:line:col: 错误：… (key.path)``
+plus a hint, without a traceback. Messages are in Chinese because clerks read them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+__all__ = [
+    "LEVELS",
+    "MAX_DIAGNOSTICS",
+    "Diagnostic",
+    "DocgenError",
+    "OutputError",
+    "SourceRef",
+    "SpecError",
+    "StyleError",
+    "TemplateError",
+]
+
+#: How many problems one error reports at most: the rest are usually the same slip again.
+MAX_DIAGNOSTICS = 20
+
+#: level → how a clerk reads it
+LEVELS = {"error": "必错", "warning": "疑似", "info": "提示"}
 
 
 @dataclass(frozen=True)
@@ -27,16 +48,73 @@ class SourceRef:
         return ":".join(parts)
 
 
+@dataclass(frozen=True)
+class Diagnostic:
+    """One thing to tell the user: where (``source``), what (``message``), what to do (``hint``), how bad
+    (``level``: error, warning or info) and, for the rules of ``docgen check``, which rule (``code``)."""
+
+    message: str
+    source: SourceRef = SourceRef()
+    hint: str | None = None
+    level: str = "error"
+    code: str | None = None
+
+    @property
+    def file(self) -> str | None:
+        return self.source.file
+
+    @property
+    def line(self) -> int | None:
+        return self.source.line
+
+    @property
+    def column(self) -> int | None:
+        return self.source.column
+
+    @property
+    def key_path(self) -> str | None:
+        return self.source.key_path
+
+    @property
+    def location(self) -> str:
+        return self.source.location()
+
+    def render(self, kind: str = "错误") -> str:
+        """``file:line:col: kind：message（key.path）`` and the hint on the next line."""
+        text = f"{self.source.location()}: {kind}：{self.message}"
+        if self.source.key_path:
+            text += f"（{self.source.key_path}）"
+        if self.hint:
+            text += f"\n  提示：{self.hint}"
+        return text
+
+
 class DocgenError(Exception):
-    """Base of every error a user can fix: bad spec, bad template, bad style, unwritable output."""
+    """Base of every error a user can fix: bad spec, bad template, bad style, unwritable output. Carries one
+    diagnostic or several (validation reports every problem of a spec at once); the first is the error's own."""
 
     kind = "错误"
 
-    def __init__(self, message: str, source: SourceRef | None = None, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        source: SourceRef | None = None,
+        hint: str | None = None,
+        *,
+        more: Iterable[Diagnostic] = (),
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.source = source or SourceRef()
         self.hint = hint
+        self.diagnostics: tuple[Diagnostic, ...] = (Diagnostic(message, self.source, hint), *more)
+
+    @classmethod
+    def of(cls, diagnostics: Iterable[Diagnostic]) -> DocgenError:
+        """One error for several problems, the first in file order leading."""
+        found = sorted(diagnostics, key=lambda d: (d.file or "", d.line or 0, d.column or 0))
+        first, *rest = found
+        return cls(first.message, first.source, first.hint, more=rest)
 
     @property
     def file(self) -> str | None:
@@ -55,12 +133,11 @@ class DocgenError(Exception):
         return self.source.key_path
 
     def __str__(self) -> str:
-        text = f"{self.source.location()}: {self.kind}：{self.message}"
-        if self.source.key_path:
-            text += f"（{self.source.key_path}）"
-        if self.hint:
-            text += f"\n  提示：{self.hint}"
-        return text
+        shown = self.diagnostics[:MAX_DIAGNOSTICS]
+        lines = [diagnostic.render(self.kind) for diagnostic in shown]
+        if len(self.diagnostics) > len(shown):
+            lines.append(f"（还有 {len(self.diagnostics) - len(shown)} 个问题没有列出）")
+        return "\n".join(lines)
 
 
 class SpecError(DocgenError):

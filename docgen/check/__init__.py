@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.check.lexicon import Lexicon, load_lexicons
 from docgen.check.rules import RULES, CheckContext
 from docgen.check.texts import spec_texts
-from docgen.errors import SourceRef, SpecError
+from docgen.errors import LEVELS, Diagnostic, SourceRef, SpecError
 from docgen.inputs import read_bounded
 from docgen.output import write_atomic
 from docgen.spec import MAX_SPEC_BYTES, Spec, load_spec
@@ -26,27 +26,29 @@ from docgen.spec.yamlsource import decode_utf8, load_yaml
 
 __all__ = ["LEVELS", "Change", "Finding", "apply_fixes", "check_spec", "format_findings", "load_lexicons"]
 
-#: level → how a clerk reads it
-LEVELS = {"error": "必错", "warning": "疑似", "info": "提示"}
-
 
 @dataclass(frozen=True)
-class Finding:
-    code: str
-    level: str  # error | warning | info
-    message: str
-    file: str | None
-    line: int | None
-    column: int | None
-    key_path: str
+class Finding(Diagnostic):
+    """A diagnostic of ``docgen check``: a rule's code, its level, and the offending text and its certain fix."""
+
     excerpt: str = ""  # the offending text
     offset: int = 0  # where the excerpt starts in the value at key_path
     fix: tuple[int, int, str] | None = None  # replace text[start:end] of the file by this, when certain
     replacement: str | None = None  # the certain fix for the excerpt, whatever the file looks like
 
-    @property
-    def location(self) -> str:
-        return SourceRef(self.file, self.line, self.column).location()
+    @classmethod
+    def at(
+        cls,
+        code: str,
+        level: str,
+        message: str,
+        source: SourceRef,
+        excerpt: str = "",
+        offset: int = 0,
+        fix: tuple[int, int, str] | None = None,
+        replacement: str | None = None,
+    ) -> Finding:
+        return cls(message, source, None, level, code, excerpt, offset, fix, replacement)
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,23 @@ def format_findings(findings: Iterable[Finding], *, shown: int = 3) -> list[str]
 
 
 def findings_json(findings: Iterable[Finding]) -> str:
-    items = []
-    for finding in findings:
-        item = asdict(finding)
-        item["level_name"] = LEVELS[finding.level]
-        item["fixable"] = finding.fix is not None
-        del item["fix"]
-        items.append(item)
+    items = [
+        {
+            "code": f.code,
+            "level": f.level,
+            "level_name": LEVELS[f.level],
+            "message": f.message,
+            "file": f.file,
+            "line": f.line,
+            "column": f.column,
+            "key_path": f.key_path,
+            "excerpt": f.excerpt,
+            "offset": f.offset,
+            "replacement": f.replacement,
+            "fixable": f.fix is not None,
+        }
+        for f in findings
+    ]
     return json.dumps(items, ensure_ascii=False, indent=2)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from docgen.check.lexicon import Lexicon
 from docgen.check.texts import TextItem
+from docgen.errors import SourceRef
 from docgen.spec import Spec
 from docgen.spec.yamlsource import format_path
 
@@ -43,14 +44,11 @@ def _finding(
         _, _, end_index = item.locate(offset + length - 1)
         if end_index is not None and end_index - index == length - 1:  # spelled literally in the file: certain
             fix = (index, end_index + 1, replacement)
-    return Finding(
+    return Finding.at(
         code,
         level,
         message,
-        item.doc.file,
-        line,
-        column,
-        item.key_path,
+        SourceRef(item.doc.file, line, column, item.key_path),
         item.text[offset : offset + length],
         offset,
         fix,
@@ -355,7 +353,7 @@ def dates(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
 
     def at(path: str, message: str) -> Finding:
         ref = doc.ref(tuple(path.split(".")))
-        return Finding("T004", "error", message, ref.file, ref.line, ref.column, path)
+        return Finding.at("T004", "error", message, SourceRef(ref.file, ref.line, ref.column, path))
 
     signed, printed = declared["signature.date"], declared["distribution.printed_on"]
     if signed and printed and printed < signed:
@@ -421,26 +419,20 @@ def yaml_slips(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
         if comment and comment.group(1):
             line, column = doc.position(comment.start(1) - 1)
             lost = comment.group(1).strip()
-            yield Finding(
+            yield Finding.at(
                 "Y001",
                 "warning",
                 f"“#”之后的“{lost[:30]}”被 YAML 当成了注释，不会排进公文；若是正文，请给整段加引号或把 # 改成全角＃",
-                doc.file,
-                line,
-                column,
-                item.key_path,
+                SourceRef(doc.file, line, column, item.key_path),
                 "#" + lost[:30],
             )
         for dash in _DASH_LINE.finditer(doc.text, start, end):
             line, column = doc.position(dash.start(1))
-            yield Finding(
+            yield Finding.at(
                 "Y002",
                 "warning",
                 "这一行以“- ”开头，但缩进多了，YAML 把它并进了上一段；若是新的一段，请让“-”与上一段的“-”对齐",
-                doc.file,
-                line,
-                column,
-                item.key_path,
+                SourceRef(doc.file, line, column, item.key_path),
                 "- ",
             )
 

@@ -20,7 +20,7 @@ from docgen.layout.pages import PagedDocument, layout_document
 from docgen.model.blocks import DocModel
 from docgen.output import write_atomic
 from docgen.spec import Spec, load_spec
-from docgen.style import StyleProfile, load_profile
+from docgen.style import PROFILES_DIR, StyleProfile, load_profile
 from docgen.template import render_model
 from docgen.untrusted import Limits, check_paths, check_profile_fonts, check_size, normalize_roots
 
@@ -111,7 +111,8 @@ def _style_for(
         # clerk's mistake is the spec's style: line.
         if error.line is None and spec.source is not None:
             path = ("style", "extends") if isinstance(spec.style, dict) else ("style",)
-            where = f"（{error.file}）" if error.file and error.file not in error.message else ""
+            named = error.file and Path(error.file).parent != PROFILES_DIR  # docgen's own folder says nothing
+            where = f"（{error.file}）" if named and error.file not in error.message else ""
             raise type(error)(error.message + where, spec.source.ref(path), error.hint) from None
         raise
     return load_profile("gbt9704")

@@ -82,16 +82,16 @@ def _pinned(face: FontFace, style: StyleProfile, env: Mapping[str, str]) -> Reso
     if not path.is_absolute() and style.source and not env.get(variable):
         path = Path(style.source).parent / path
     where = f"环境变量 {variable}" if env.get(variable) else f"样式 fonts.{face.key}.file"
+    # An environment variable has no file and line; a profile's setting is reported in the profile.
+    ref = SourceRef(f"${variable}") if env.get(variable) else SourceRef(style.source, key_path=f"fonts.{face.key}.file")
     if not path.is_file():
         raise StyleError(
             f"{where} 指定的字体文件不存在：{path}",
-            SourceRef(style.source),
+            ref,
             hint="改成存在的字体文件路径（.ttf/.otf/.ttc），或删掉这个设置",
         )
     if index and not (index.isdigit() and int(index) < 256):
-        raise StyleError(
-            f"{where} 的字体序号“#{index}”无效", SourceRef(style.source), hint="#后写字体集合里的序号，如 simsun.ttc#0"
-        )
+        raise StyleError(f"{where} 的字体序号“#{index}”无效", ref, hint="#后写字体集合里的序号，如 simsun.ttc#0")
     regular_file(path, "字体文件", StyleError)
     return ResolvedFace(face.key, face.name, path.stem, path, int(index or 0), "configured")
 

@@ -1,0 +1,118 @@
+"""The page frame: every page of a laid-out document as positioned items — glyph runs, rules, images.
+
+This is where layout ends and writing begins: a writer (PDF, OFD) only serializes a ``Frame``; it decides no
+position, no face and no break. Lengths are in points (1/72 inch); coordinates are measured from the page's
+top-left corner, x to the right and y downwards (OFD's convention; the PDF writer flips y).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["FontRef", "Frame", "FramePage", "Glyph", "GlyphRun", "ImageItem", "Item", "Pen", "RuleItem"]
+
+
+@dataclass(frozen=True)
+class FontRef:
+    """A font file with TrueType outlines that draws glyphs (a CFF font has already been converted: ``path`` is
+    the file the PDF embeds). ``family`` is the face's official name (仿宋_GB2312, 方正小标宋简体 …), which a
+    reader that substitutes system fonts should look for; ``face`` the profile's key for it (fangsong …)."""
+
+    path: Path
+    index: int = 0
+    family: str = ""
+    face: str = ""
+
+
+@dataclass(frozen=True)
+class Pen:
+    """How glyphs are drawn: font, size (pt), colour (RRGGBB), an outline stroke (pt; a faux bold for a regular
+    stand-in, 0 for none) and a horizontal scale (1.0 = as designed; a 标志 too wide for the line is condensed)."""
+
+    font: FontRef
+    size: float
+    color: str = "000000"
+    stroke: float = 0.0
+    hscale: float = 1.0
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One glyph at ``x`` (pt from the page's left edge) on its run's baseline, ``advance`` pt wide as drawn.
+    ``text`` is what it stands for (one character; a cluster's text on its first glyph and '' on the others).
+    ``gid`` is set when shaping chose the glyph (a joining form, a conjunct): the glyph id in the font file;
+    otherwise the character's own glyph is meant. ``dx``/``dy``: shaping offsets in pt (marks)."""
+
+    x: float
+    text: str
+    advance: float
+    gid: int | None = None
+    dx: float = 0.0
+    dy: float = 0.0
+
+
+@dataclass(frozen=True)
+class GlyphRun:
+    """Glyphs drawn with one pen on one baseline ``y`` (pt from the page's top edge), left to right as placed."""
+
+    pen: Pen
+    y: float
+    glyphs: tuple[Glyph, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(glyph.text for glyph in self.glyphs)
+
+
+@dataclass(frozen=True)
+class RuleItem:
+    """A straight horizontal line from ``x0`` to ``x1`` whose centre is ``y`` pt below the page's top edge,
+    ``width`` pt thick. ``key`` names it for readers of the frame (版头分隔线, 版记分隔线 …)."""
+
+    x0: float
+    x1: float
+    y: float
+    width: float
+    color: str = "000000"
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class ImageItem:
+    """An image (a seal) whose top-left corner is at (x, y), ``width`` × ``height`` pt, drawn from ``path``
+    (PNG, or the PNG a vector image was rendered to). ``behind``: drawn under the text, as a stamp's ink would be
+    when the text is printed over it (it is drawn over the text otherwise)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    path: Path
+    behind: bool = False
+    key: str = ""
+
+
+Item = GlyphRun | RuleItem | ImageItem
+
+
+@dataclass(frozen=True)
+class FramePage:
+    """One page: its size (a landscape page is wider than tall), its items in drawing order, and the number
+    printed on it (None on a page that shows none: a letter's first page, the blank pages before a 版记)."""
+
+    width: float
+    height: float
+    items: tuple[Item, ...]
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The pages of one document, with what a file's metadata says about it."""
+
+    pages: tuple[FramePage, ...]
+    title: str = ""
+    author: str = ""
+    #: characters no available font has, by face (drawn as empty boxes)
+    missing: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)

@@ -171,8 +171,8 @@ def test_template_cannot_reach_python_internals(tmp_path: Path) -> None:
 
 
 def test_unknown_kind_lists_the_available_ones() -> None:
-    with pytest.raises(docgen.TemplateError) as info:
-        docgen.render("kind: notice\ntitle: 标题\nbody: [正文]\n")
+    with pytest.raises(docgen.SpecError) as info:
+        docgen.render("kind: notise-x\ntitle: 标题\nbody: [正文]\n")
     assert "meeting-summary" in info.value.hint
     assert info.value.key_path == "kind"
 
@@ -252,7 +252,7 @@ def test_untrusted_specs_cannot_name_files_outside_the_roots(tmp_path: Path) -> 
 
 
 def test_limits_for_everyone() -> None:
-    from docgen.spec.validate import MAX_TEXT_CHARS
+    from docgen.kinds.validate import MAX_TEXT_CHARS
 
     with pytest.raises(docgen.SpecError) as info:
         docgen.load_spec({"title": "标题", "body": ["字" * (MAX_TEXT_CHARS + 1)]})

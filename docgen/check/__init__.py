@@ -20,8 +20,7 @@ from docgen.check.texts import spec_texts
 from docgen.errors import LEVELS, Diagnostic, SourceRef, SpecError
 from docgen.inputs import read_bounded
 from docgen.output import write_atomic
-from docgen.spec import MAX_SPEC_BYTES, Spec, load_spec
-from docgen.spec.validate import validate
+from docgen.spec import MAX_SPEC_BYTES, Spec, load_spec, validate
 from docgen.spec.yamlsource import decode_utf8, load_yaml
 
 __all__ = ["LEVELS", "Change", "Finding", "apply_fixes", "check_spec", "format_findings", "load_lexicons"]
@@ -147,7 +146,7 @@ def apply_fixes(spec: Spec, findings: Iterable[Finding]) -> list[Change]:
     pieces.append(text[:end_of_kept])
     result = "".join(reversed(pieces))
     try:
-        validate(load_yaml(result, str(spec.path)))
+        validate(load_yaml(result, str(spec.path)), spec.path)
     except SpecError as error:  # pragma: no cover - a fix must never break the file; refuse rather than write
         raise SpecError(f"自动修正后文件无法读取，未写入：{error.message}", SourceRef(str(spec.path))) from None
     write_atomic(path, ("\ufeff" if bom else "").encode() + result.encode("utf-8"), expect=raw)

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from docgen.check.lexicon import Lexicon
 from docgen.check.texts import TextItem
@@ -78,6 +79,16 @@ def _neighbour(text: str, index: int, step: int) -> str:
     while 0 <= index < len(text) and text[index] == " ":
         index += step
     return text[index] if 0 <= index < len(text) else ""
+
+
+def declared_value(spec: Spec, *path: str) -> Any:
+    """A value of the spec's content by key path, or None where the kind does not declare it or it is absent."""
+    value: Any = spec.content
+    for key in path:
+        value = value.get(key) if hasattr(value, "get") else None
+        if value is None:
+            return None
+    return value
 
 
 # -- D: damage ---------------------------------------------------------------------------------------------------
@@ -327,9 +338,9 @@ _CN_YEAR = re.compile(r"[一二三四五六七八九〇零]{4}年")
 def dates(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
     spec, doc = ctx.spec, ctx.spec.source
     declared = {
-        "masthead.date": spec.masthead.date if spec.masthead else None,
-        "signature.date": spec.signature.date if spec.signature else None,
-        "distribution.printed_on": spec.distribution.printed_on if spec.distribution else None,
+        "masthead.date": declared_value(spec, "masthead", "date"),
+        "signature.date": declared_value(spec, "signature", "date"),
+        "distribution.printed_on": declared_value(spec, "distribution", "printed_on"),
     }
     year = next((d.year for d in declared.values() if d), None)
     meeting: tuple[dt.date, TextItem, int] | None = None
@@ -372,7 +383,7 @@ _PLACEHOLDER = re.compile(r"X{3,}|x{3,}|×{2,}|○{2,}|〔待补〕|【待补】
 
 
 def structure(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
-    count = len(ctx.spec.attachments)
+    count = len(getattr(ctx.spec.content, "attachments", None) or ())
     for item in ctx.texts:
         if item.kind in ("body", "heading"):
             for match in _MENTIONS.finditer(item.text):

@@ -1,10 +1,16 @@
-"""Every piece of text a spec holds, as written in the file, with what it is and where each character stands."""
+"""Every piece of prose a spec holds, as written in the file, with its category and where each character stands.
+
+Which values are prose, and of what category (title, heading, body, unit …), is the kind's field table's to say
+(``check:``): a field a kind adds is checked without anyone editing this module.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from docgen.kinds.schema import Field
 from docgen.spec import Spec
 from docgen.spec.yamlsource import KeyPath, YamlDocument, format_path
 
@@ -13,7 +19,7 @@ from docgen.spec.yamlsource import KeyPath, YamlDocument, format_path
 class TextItem:
     path: KeyPath
     text: str
-    kind: str  # title, body, heading, section-heading, paragraph, lead, unit, speech-title, attachment-title, …
+    kind: str  # the field's check category: title, body, heading, section-heading, paragraph, unit …
     doc: YamlDocument
 
     @property
@@ -31,59 +37,37 @@ class TextItem:
         return (mark[0], mark[1], None) if mark else (None, None, None)
 
 
-def _strings(value: Any) -> list[tuple[int | None, str]]:
-    if isinstance(value, str):
-        return [(None, value)]
-    if isinstance(value, list):
-        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
-    return []
+def _walk(field: Field, value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str, str]]:
+    """(path, text, category) of every prose value under ``value``, read as ``field`` declares it (values of the
+    wrong shape are skipped: validation reports them)."""
+    if field.type in ("text", "choice") and field.check and isinstance(value, str):
+        yield path, value, field.check
+    elif field.type == "paragraphs" and field.check:
+        if isinstance(value, str):
+            yield path, value, field.check
+        elif isinstance(value, list):
+            yield from ((( *path, i), item, field.check) for i, item in enumerate(value) if isinstance(item, str))
+    elif field.type == "body":
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        single = isinstance(value, str)
+        for i, item in enumerate(items):
+            where = path if single else (*path, i)
+            if isinstance(item, str):
+                yield where, item, field.check or "body"
+            elif isinstance(item, dict) and isinstance(item.get("heading"), str):
+                yield (*where, "heading"), item["heading"], "heading"
+    elif field.type == "list" and field.of is not None and isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk(field.of, item, (*path, i))
+    elif field.type == "mapping" and isinstance(value, dict):
+        for child in field.fields:
+            if child.name in value:
+                yield from _walk(child, value[child.name], (*path, child.name))
 
 
 def spec_texts(spec: Spec) -> list[TextItem]:
-    """The spec's texts in document order (title, body, attachments …); only strings as the clerk typed them."""
+    """The spec's prose in the order its kind declares it; only strings as the clerk typed them."""
     doc = spec.source
-    if doc is None or not isinstance(doc.data, dict):
+    if doc is None or not isinstance(doc.data, dict) or spec.schema is None:
         return []
-    data = doc.data
-    items: list[TextItem] = []
-
-    def add(path: KeyPath, value: Any, kind: str) -> None:
-        for index, text in _strings(value):
-            items.append(TextItem(path if index is None else (*path, index), text, kind, doc))
-
-    masthead = data.get("masthead")
-    if isinstance(masthead, dict):
-        for key in ("name", "issue", "issuer"):
-            add(("masthead", key), masthead.get(key), f"masthead-{key}")
-    add(("title",), data.get("title"), "title")
-    body = data.get("body")
-    for i, item in enumerate(body if isinstance(body, list) else [body]):
-        if isinstance(item, dict):
-            add(("body", i, "heading"), item.get("heading"), "heading")
-        elif isinstance(item, str):
-            add(("body", i) if isinstance(body, list) else ("body",), item, "body")
-    for a, attachment in enumerate(data.get("attachments") or []):
-        if not isinstance(attachment, dict):
-            continue
-        base = ("attachments", a)
-        add((*base, "title"), attachment.get("title"), "attachment-title")
-        add((*base, "paragraphs"), attachment.get("paragraphs"), "paragraph")
-        for s, speech in enumerate(attachment.get("speeches") or []):
-            if not isinstance(speech, dict):
-                continue
-            where = (*base, "speeches", s)
-            add((*where, "unit"), speech.get("unit"), "unit")
-            add((*where, "title"), speech.get("title"), "speech-title")
-            add((*where, "lead"), speech.get("lead"), "lead")
-            for n, section in enumerate(speech.get("sections") or []):
-                if isinstance(section, dict):
-                    add((*where, "sections", n, "heading"), section.get("heading"), "section-heading")
-                    add((*where, "sections", n, "paragraphs"), section.get("paragraphs"), "paragraph")
-    signature = data.get("signature")
-    if isinstance(signature, dict):
-        add(("signature", "issuer"), signature.get("issuer"), "signature")
-    distribution = data.get("distribution")
-    if isinstance(distribution, dict):
-        add(("distribution", "cc"), distribution.get("cc"), "cc")
-        add(("distribution", "printed_by"), distribution.get("printed_by"), "printed-by")
-    return items
+    return [TextItem(path, text, category, doc) for path, text, category in _walk(spec.schema.fields, doc.data, ())]

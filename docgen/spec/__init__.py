@@ -1,29 +1,17 @@
-"""Spec loading: a YAML file, YAML text or a dict → a validated ``Spec``."""
+"""Spec loading: a YAML file, YAML text or a dict → a validated ``Spec`` of its kind."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from docgen.errors import SpecError
 from docgen.inputs import read_bounded
-from docgen.spec.model import Attachment, BodyHeading, Distribution, Masthead, Section, Signature, Spec, Speech
-from docgen.spec.validate import validate
-from docgen.spec.yamlsource import decode_utf8, from_python, load_yaml
+from docgen.spec.model import Spec
+from docgen.spec.yamlsource import YamlDocument, decode_utf8, from_python, load_yaml
 
-__all__ = [
-    "Attachment",
-    "BodyHeading",
-    "Distribution",
-    "Masthead",
-    "Section",
-    "Signature",
-    "Spec",
-    "Speech",
-    "load_spec",
-]
+__all__ = ["MAX_SPEC_BYTES", "Spec", "load_spec", "validate"]
 
 #: A 500-page spec is about 1.5 MB of UTF-8; anything far larger is a mistake (a binary, a log file).
 MAX_SPEC_BYTES = 16 * 1024 * 1024
@@ -33,32 +21,74 @@ def _read(path: Path) -> str:
     return decode_utf8(read_bounded(path, MAX_SPEC_BYTES, "规格文件", SpecError), str(path))
 
 
+def _text_of(doc: YamlDocument, key: str) -> str | None:
+    value = doc.data.get(key) if isinstance(doc.data, dict) else None
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(f"“{key}”应是一个名称或路径", doc.ref((key,)))
+    return value.strip()
+
+
+def validate(
+    doc: YamlDocument, path: Path | None = None, templates: str | os.PathLike[str] | None = None
+) -> Spec:
+    """Loaded YAML → ``Spec``: find the kind (in the clerk's templates folder, then docgen's), then validate the
+    content against its field table, reporting every problem at once."""
+    from docgen.kinds import DEFAULT_KIND, UNIVERSAL_KEYS, find_kind, kind_folders, validate_content
+
+    base = path.parent if path else Path.cwd()
+    kind_name = _text_of(doc, "kind") or DEFAULT_KIND
+    own_templates = _text_of(doc, "templates")
+    style = doc.data.get("style") if isinstance(doc.data, dict) else None
+    if style is not None and not isinstance(style, (str, dict)):
+        raise SpecError("style 应是样式名、样式文件的路径，或要修改的样式键", doc.ref(("style",)))
+    folders = kind_folders(None)
+    for extra in (own_templates and base / own_templates, templates):
+        if extra and Path(extra).is_dir():
+            folders.insert(0, Path(extra))
+    kind = find_kind(kind_name, folders, doc.ref(("kind",)))
+    content = validate_content(doc, kind.fields, UNIVERSAL_KEYS)
+    return Spec(
+        kind=kind.name,
+        content=content,
+        style=style.strip() if isinstance(style, str) else style,
+        templates=own_templates,
+        path=path,
+        source=doc,
+        schema=kind,
+    )
+
+
 #: The last spec loaded from a file, by (path, text): the same text gives the same (immutable) Spec, and parsing the
 #: YAML with positions is the slow part.
-_recent: dict[tuple[str, str], Spec] = {}
+_recent: dict[tuple[str, str, str], Spec] = {}
 
 
-def load_spec(source: str | os.PathLike[str] | dict[str, Any] | Spec) -> Spec:
+def load_spec(
+    source: str | os.PathLike[str] | dict[str, Any] | Spec, templates: str | os.PathLike[str] | None = None
+) -> Spec:
     """Load and validate a spec.
 
     ``source`` may be a path to a YAML file, YAML text (anything containing a newline), a dict shaped like the YAML,
-    or an already loaded ``Spec`` (returned as is). Raises ``SpecError`` naming file, line, column and key path.
+    or an already loaded ``Spec`` (returned as is). ``templates``: a clerk's templates folder, where kinds are looked
+    for before docgen's own. Raises ``SpecError`` naming file, line, column and key path of every problem.
     """
     if isinstance(source, Spec):
         return source
     if isinstance(source, dict):
-        return validate(from_python(source))
+        return validate(from_python(source), templates=templates)
     if isinstance(source, str) and ("\n" in source or "\r" in source):
-        return validate(load_yaml(source, "<文本>"))
+        return validate(load_yaml(source, "<文本>"), templates=templates)
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         text = _read(path)
-        key = (str(path), text)
+        key = (str(path), text, str(templates))
         spec = _recent.get(key)
         if spec is None:
             # The path as named, not resolved: a spec reached through a link writes its outputs under the link's
             # name, beside the link (as the batch's check for clashing output names assumes).
-            spec = replace(validate(load_yaml(text, str(path))), path=path.absolute())
+            spec = validate(load_yaml(text, str(path)), path.absolute(), templates)
             _recent.clear()  # one entry: `docgen build` checks a spec, then builds it
             _recent[key] = spec
         return spec

@@ -19,6 +19,10 @@ _NOT_FOR_TEMPLATES = frozenset({"path", "source", "style", "templates"})
 
 
 def _plain(value: Any) -> Any:
+    from docgen.kinds.record import Record
+
+    if isinstance(value, Record):
+        return {str(key): _plain(item) for key, item in value.items()}
     if value is None or isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, str):
@@ -39,5 +43,5 @@ def _plain(value: Any) -> Any:
 
 
 def plain_context(spec: Any) -> dict[str, Any]:
-    """The template's variables: ``spec`` as plain data."""
-    return {"spec": _plain(spec)}
+    """The template's variables: ``spec`` as plain data (its kind and its content)."""
+    return {"spec": {"kind": spec.kind, **_plain(spec.content)}}

@@ -73,7 +73,12 @@ def _worker_signals() -> None:
 
 
 def _build_one(
-    spec: Path, out_dir: Path | None, formats: tuple[str, ...], templates: Path | None, style: str | None
+    spec: Path,
+    out_dir: Path | None,
+    formats: tuple[str, ...],
+    templates: Path | None,
+    style: str | None,
+    parallel: bool = False,
 ) -> _Outcome:
     """Build one spec; in a worker it returns plain values (an error as its printed text)."""
     global _building
@@ -82,7 +87,7 @@ def _build_one(
     logger.addHandler(collect)
     _building = True
     try:
-        written = build(spec, out_dir=out_dir, formats=formats, templates=templates, style=style)
+        written = build(spec, out_dir=out_dir, formats=formats, templates=templates, style=style, parallel=parallel)
         return _Outcome(written, None, tuple(collect.messages))
     except DocgenError as error:
         return _Outcome([], str(error), tuple(collect.messages))
@@ -160,9 +165,10 @@ def build_many(
     templates: str | os.PathLike[str] | None = None,
     style: str | None = None,
     progress: Callable[[int, int, int], None] | None = None,
+    parallel: bool = False,
 ) -> BatchResult:
     """Build every spec, ``jobs`` processes at a time, continuing past failures. ``progress(done, total, failed)``
-    is called after each document."""
+    is called after each document. ``parallel``: each document's DOCX beside its PDF (see ``docgen.build``)."""
     paths = [Path(spec) for spec in specs]
     folder = Path(out_dir) if out_dir is not None else None
     fmts = tuple(dict.fromkeys(formats))
@@ -177,7 +183,7 @@ def build_many(
             progress(len(outcomes), len(paths), sum(1 for o in outcomes.values() if o.error))
 
     def arguments(index: int) -> tuple:
-        return paths[index], folder, fmts, tmpl, style
+        return paths[index], folder, fmts, tmpl, style, parallel and jobs <= 1
 
     if jobs <= 1 or len(paths) <= 1:
         for index in range(len(paths)):

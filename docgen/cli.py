@@ -20,7 +20,6 @@ from typing import NoReturn
 from docgen import __version__
 from docgen.batch import build_many
 from docgen.check import Finding, apply_fixes, check_spec, findings_json, format_findings, load_lexicons
-from docgen.document import FORMATS
 from docgen.errors import DocgenError, OutputError, SourceRef
 from docgen.fonts import STATUS, resolve_fonts
 from docgen.harfbuzz import hide_from_reportlab
@@ -28,6 +27,7 @@ from docgen.output import write_atomic
 from docgen.spec import load_spec
 from docgen.style import PROFILES_DIR, describe_profile, load_profile
 from docgen.template import export_templates, list_kinds
+from docgen.writers import FORMATS
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL = 70
@@ -230,6 +230,8 @@ def _build(args: argparse.Namespace) -> int:
         templates=args.templates,
         style=args.style,
         progress=progress,
+        # the command may fork a writer beside the other (a library never does): DOCGEN_NO_FORK=1 says not to
+        parallel=os.environ.get("DOCGEN_NO_FORK") is None,
     )
     for warning in result.warnings:
         print(warning, file=sys.stderr)

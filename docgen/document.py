@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from docgen.errors import DocgenError, SourceRef, StyleError
 from docgen.fonts import ResolvedFace, resolve_fonts, substitution_notice
 from docgen.forked import can_fork, run_beside
+from docgen.layout.frame import Frame
 from docgen.layout.pages import PagedDocument, layout_document
 from docgen.model.blocks import DocModel
 from docgen.output import write_atomic
@@ -23,23 +24,24 @@ from docgen.spec import Spec, load_spec
 from docgen.style import PROFILES_DIR, StyleProfile, load_profile
 from docgen.template import render_model
 from docgen.untrusted import Limits, check_paths, check_profile_fonts, check_size, normalize_roots
+from docgen.writers import FORMATS, WRITERS
 
-FORMATS = ("docx", "pdf")
 LOG = logging.getLogger("docgen")
 _NOTICES_GIVEN: set[str] = set()
 
 
 @dataclass
 class Document:
-    """A rendered document: its block model and the style it is laid out in. ``to_docx()`` and ``to_pdf()`` give
-    the files' bytes."""
+    """A rendered document: its block model and the style it is laid out in. ``to_docx()``, ``to_pdf()`` (and
+    ``to_bytes(format)``) give the files' bytes; ``layout`` and ``frame`` are the layout's stages."""
 
     model: DocModel
     style: StyleProfile
     name: str = "document"
     _layout: PagedDocument | None = field(default=None, repr=False)
+    _frame: Frame | None = field(default=None, repr=False)
     _fonts: dict[str, ResolvedFace] | None = field(default=None, repr=False)
-    #: After to_pdf(): characters no available font could draw, by face (shown as empty boxes, and warned about).
+    #: After the frame is made: characters no available font could draw, by face (shown as empty boxes).
     missing_glyphs: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     @property
@@ -53,11 +55,6 @@ class Document:
     def page_count(self) -> int:
         return len(self.layout.pages)
 
-    def to_docx(self) -> bytes:
-        from docgen.writers.docx import render_docx
-
-        return render_docx(self.model, self.layout, self.style)
-
     @property
     def fonts(self) -> dict[str, ResolvedFace]:
         """The font file serving each face on this machine (resolved once)."""
@@ -65,26 +62,52 @@ class Document:
             self._fonts = resolve_fonts(self.style)
         return self._fonts
 
-    def to_pdf(self) -> bytes:
-        from docgen.writers.pdf import render_pdf
+    @property
+    def frame(self) -> Frame:
+        """Every page as positioned glyphs, rules and images, in the fonts of this machine (computed once); the
+        warnings about substituted fonts and characters drawn from fallback fonts are logged here."""
+        if self._frame is None:
+            from docgen.layout.position import position_pages
 
-        if (notice := substitution_notice(self.fonts)) and notice not in _NOTICES_GIVEN:
-            _NOTICES_GIVEN.add(notice)  # once per process: a batch or a service builds many documents alike
-            LOG.warning(notice)
-        self.missing_glyphs = {}
-        return render_pdf(self.layout, self.style, self.fonts, self.model.title, self.missing_glyphs)
+            if (notice := substitution_notice(self.fonts)) and notice not in _NOTICES_GIVEN:
+                _NOTICES_GIVEN.add(notice)  # once per process: a batch or a service builds many documents alike
+                LOG.warning(notice)
+            self._frame = position_pages(self.layout, self.style, self.fonts, self.model.title, self.model.author)
+            self.missing_glyphs = {face: set(chars) for face, chars in self._frame.missing.items()}
+            if self._frame.fallbacks:
+                LOG.warning(
+                    "这些字符在公文字体中没有字形，PDF 中改用其他字体显示：%s",
+                    _by_role(self.style, self._frame.fallbacks),
+                )
+            if self._frame.missing:
+                LOG.warning(
+                    "这些字符在可用字体中都没有字形，PDF 中会显示为空框：%s", _by_role(self.style, self._frame.missing)
+                )
+        return self._frame
+
+    def to_docx(self) -> bytes:
+        return self.to_bytes("docx")
+
+    def to_pdf(self) -> bytes:
+        return self.to_bytes("pdf")
 
     def to_bytes(self, fmt: str) -> bytes:
-        if fmt == "docx":
-            return self.to_docx()
-        if fmt == "pdf":
-            return self.to_pdf()
-        raise DocgenError(f"不支持的输出格式“{fmt}”", hint=f"可用的格式：{'、'.join(FORMATS)}")
+        if fmt not in WRITERS:
+            raise DocgenError(f"不支持的输出格式“{fmt}”", hint=f"可用的格式：{'、'.join(FORMATS)}")
+        return WRITERS[fmt](self)
 
 
-def _render_formats(document: Document, formats: list[str]) -> dict[str, bytes]:
-    """Every format's bytes; DOCX and PDF side by side on two cores where that is safe (see ``docgen.forked``)."""
-    if set(formats) == {"docx", "pdf"} and can_fork():
+def _by_role(style: StyleProfile, chars: Mapping[str, frozenset[str]]) -> str:
+    def roles_of(face: str) -> str:
+        return "、".join(name for name, role in style.roles.items() if role.font == face) or "数字和西文"
+
+    return "；".join(f"{''.join(sorted(c))}（{roles_of(key)}）" for key, c in chars.items())
+
+
+def _render_formats(document: Document, formats: list[str], parallel: bool) -> dict[str, bytes]:
+    """Every format's bytes; with ``parallel`` (the command line's choice, never the library's), DOCX and PDF side
+    by side on two cores where that is safe (see ``docgen.forked``)."""
+    if parallel and set(formats) == {"docx", "pdf"} and can_fork():
         document.layout  # noqa: B018 - laid out once, before the fork, for both writers
         docx, pdf = run_beside(document.to_docx, document.to_pdf)
         return {fmt: docx if fmt == "docx" else pdf for fmt in formats}
@@ -156,19 +179,21 @@ def build(
     templates: str | os.PathLike[str] | None = None,
     style: str | os.PathLike[str] | StyleProfile | None = None,
     name: str | None = None,
+    parallel: bool = False,
 ) -> list[Path]:
     """Render and write one file per format, named after the spec (``jinan.yaml`` → ``jinan.docx``), into
     ``out_dir`` (default: beside the spec, or the current directory for in-memory specs). Every output is rendered
-    before any is written, and each is written atomically."""
+    before any is written, and each is written atomically. ``parallel``: write DOCX and PDF side by side in a
+    forked process (the ``docgen`` command's choice; a library leaves its caller's process alone by default)."""
     formats = list(dict.fromkeys(formats))
     for fmt in formats:
-        if fmt not in FORMATS:
+        if fmt not in WRITERS:
             raise DocgenError(f"不支持的输出格式“{fmt}”", SourceRef(), hint=f"可用的格式：{'、'.join(FORMATS)}")
     loaded = load_spec(spec)
     document = render(loaded, templates=templates, style=style)
     folder = Path(out_dir) if out_dir is not None else (loaded.base_dir if loaded.path else Path.cwd())
     stem = name or document.name
-    outputs = {folder / f"{stem}.{fmt}": data for fmt, data in _render_formats(document, formats).items()}
+    outputs = {folder / f"{stem}.{fmt}": data for fmt, data in _render_formats(document, formats, parallel).items()}
     for path, data in outputs.items():
         write_atomic(path, data)
     return list(outputs)

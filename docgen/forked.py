@@ -27,7 +27,6 @@ def can_fork() -> bool:
         and sys.platform != "darwin"
         and (os.cpu_count() or 1) > 1
         and threading.active_count() == 1
-        and os.environ.get("DOCGEN_NO_FORK") is None
     )
 
 

@@ -210,7 +210,10 @@ def test_distribution_between_thick_and_thin_rules(full: DocxXml) -> None:
     assert cc.text == "抄送：市委办公室，市人大常委会办公室，市政协办公室，市纪委监委，市中级人民法院，市人民检察院。"
     assert printed.text == "某某市人民政府办公室\t2024年5月8日印发"
     assert full.size_pt(cc) == 14 and full.east_asian_font(cc) == FANGSONG
-    top, thin, bottom = rules_in(cc)
+    # Each rule is anchored to the 版记 paragraph next to it: the first two to 抄送, the last to 印发 (so each
+    # moves with its text when a clerk edits the document).
+    top, thin = rules_in(cc)
+    (bottom,) = rules_in(printed)
     mm = 72 / 25.4
     assert [r["thickness"] for r in (top, thin, bottom)] == pytest.approx([0.35 * mm, 0.25 * mm, 0.35 * mm], abs=0.01)
     assert {r["color"] for r in (top, thin, bottom)} == {"000000"}

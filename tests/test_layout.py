@@ -8,7 +8,7 @@ import pytest
 from docgen.layout.linebreak import balance_lines, break_lines, text_width
 from docgen.layout.metrics import GridMetrics
 from docgen.layout.pages import layout_document
-from docgen.model.blocks import DocModel, Heading, Paragraph, Run, Title
+from docgen.model.blocks import DocModel, Run, Text
 from docgen.style import load_profile
 
 STYLE = load_profile()
@@ -108,8 +108,9 @@ def test_short_title_stays_on_one_line() -> None:
 
 
 def test_pages_hold_22_rows_and_headings_keep_with_the_next_line() -> None:
-    paragraph = Paragraph((Run((HAN * 10)[: 26 + 13 * 28]),))  # 26 after the indent, then 13 full lines
-    blocks = [Title("标题"), paragraph, Heading(1, "一、", "小标题"), paragraph]
+    paragraph = Text("body", (Run((HAN * 10)[: 26 + 13 * 28]),))  # 26 after the indent, then 13 full lines
+    heading = Text("heading-1", (Run("一、小标题"),))
+    blocks = [Text("title", (Run("标题"),), balanced=True), paragraph, heading, paragraph]
     doc = layout_document(DocModel(tuple(blocks)), STYLE)
     first = doc.pages[0]
     assert max(p.row for p in first.lines) <= 21
@@ -118,8 +119,8 @@ def test_pages_hold_22_rows_and_headings_keep_with_the_next_line() -> None:
     assert heading_rows == [(1, 16)]
     assert sum(len(page.lines) for page in doc.pages) == 1 + 14 + 1 + 14
     # A heading that would be the last line of a page moves to the next page with its text.
-    seven_lines = Paragraph((Run((HAN * 10)[: 26 + 6 * 28]),))
-    blocks = [paragraph, seven_lines, Heading(1, "一、", "小标题"), paragraph]
+    seven_lines = Text("body", (Run((HAN * 10)[: 26 + 6 * 28]),))
+    blocks = [paragraph, seven_lines, Text("heading-1", (Run("一、小标题"),)), paragraph]
     doc = layout_document(DocModel(tuple(blocks)), STYLE)
     (heading,) = [(page.number, p.row) for page in doc.pages for p in page.lines if p.text.role == "heading-1"]
     assert heading == (2, 0)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import docgen
 from docgen.layout.bidi import has_rtl
-from docgen.writers.pdf.shaping import needs_shaping
+from docgen.layout.shaping import needs_shaping
 
 from .docx_xml import DocxXml
 

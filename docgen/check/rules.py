@@ -410,7 +410,9 @@ def title_punctuation(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
 
 # -- Y: YAML slips ---------------------------------------------------------------------------------------------
 
-_COMMENT_AFTER = re.compile(r"[ \t]+#[ \t]*(\S.*)?")
+#: Text that YAML took for a comment: a ``#`` right after one space and right before text (``参加人员 #各单位负责人``);
+#: a note set apart the usual way (two spaces, ``# ``) is a comment the clerk meant.
+_COMMENT_AFTER = re.compile(r"[ \t]#(\S.*)")
 _DASH_LINE = re.compile(r"\n[ \t]*(- )")
 
 

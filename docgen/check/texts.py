@@ -46,7 +46,7 @@ def _walk(field: Field, value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, st
         if isinstance(value, str):
             yield path, value, field.check
         elif isinstance(value, list):
-            yield from ((( *path, i), item, field.check) for i, item in enumerate(value) if isinstance(item, str))
+            yield from (((*path, i), item, field.check) for i, item in enumerate(value) if isinstance(item, str))
     elif field.type == "body":
         items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         single = isinstance(value, str)

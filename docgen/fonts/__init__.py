@@ -19,10 +19,6 @@ from docgen.fonts.search import find_family, find_file
 from docgen.inputs import regular_file
 from docgen.style import FontFace, StyleProfile
 
-#: Centre of a full-width dash (—, the page number's 一字线) above the baseline, in em, where the font does not say:
-#: CJK fonts centre it in the ideographic em box. Both writers place the page number by it.
-DASH_HEIGHT = 0.35
-
 #: How each status reads in ``docgen fonts`` and in warnings.
 STATUS = {"configured": "指定", "official": "正式", "substitute": "替代", "default": "默认"}
 

@@ -39,16 +39,15 @@ class Pen:
 
 @dataclass(frozen=True)
 class Glyph:
-    """One glyph at ``x`` (pt from the page's left edge) on its run's baseline, ``advance`` pt wide as drawn.
-    ``text`` is what it stands for (one character; a cluster's text on its first glyph and '' on the others).
-    ``gid`` is set when shaping chose the glyph (a joining form, a conjunct): the glyph id in the font file;
-    otherwise the character's own glyph is meant. ``dx``/``dy``: shaping offsets in pt (marks)."""
+    """One glyph at ``x`` (pt from the page's left edge; a shaped mark's offset included) on its run's baseline,
+    raised by ``dy`` pt (a mark above its letter), ``advance`` pt wide as drawn. ``text`` is what it stands for (one
+    character; a cluster's text on its first glyph and '' on the others). ``gid`` is set when shaping chose the
+    glyph (a joining form, a conjunct): the glyph id in the font file; otherwise the character's own glyph."""
 
     x: float
     text: str
     advance: float
     gid: int | None = None
-    dx: float = 0.0
     dy: float = 0.0
 
 
@@ -116,3 +115,7 @@ class Frame:
     author: str = ""
     #: characters no available font has, by face (drawn as empty boxes)
     missing: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+    #: characters drawn from a font other than their face's own, by face
+    fallbacks: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+    #: the pen of body text (a writer's default font)
+    body: Pen | None = None

@@ -18,8 +18,19 @@ from typing import NamedTuple, Protocol
 from docgen.layout.chars import NO_LINE_END, NO_LINE_START, is_word_char
 
 EPSILON = 0.01  # points: rounding slack when a line is filled exactly
-MAX_BALANCED_LINES = 4  # titles longer than this are set like paragraphs (choosing cuts is combinatorial)
-EXTRA_TITLE_LINE = 6.0  # cost, in characters of imbalance, of setting a title on one more line than it needs
+
+
+@dataclass(frozen=True)
+class TitleBreaks:
+    """How a title is broken into balanced lines (the profile's ``layout.title_*``): costs in characters of
+    imbalance. A title needing more than ``max_lines`` lines is set like a paragraph (choosing cuts is
+    combinatorial)."""
+
+    max_lines: int = 4
+    between_words: float = 1.0
+    inside_word: float = 12.0
+    inside_quotes: float = 6.0
+    extra_line: float = 6.0
 
 
 class Glyph(NamedTuple):
@@ -155,27 +166,31 @@ def _word_bounds(text: str) -> set[int]:
     return bounds
 
 
-def _break_quality(text: str, index: int, words: set[int]) -> float:
+def _break_quality(text: str, index: int, words: set[int], costs: TitleBreaks) -> float:
     """Penalty, in characters of imbalance, for ending a title line before text[index]: none after punctuation or
     before an opening mark, a little between two words, much inside a word or inside 《》“”（）."""
     before, after = text[index - 1], text[index]
     if before in "，、：；。！？”’》）" or before == " " or after in " “《（":
         return 0.0
     still_open = sum(ch in "《“（" for ch in text[:index]) - sum(ch in "》”）" for ch in text[:index])
-    return (1.0 if index in words else 12.0) + (6.0 if still_open > 0 else 0.0)
+    return (costs.between_words if index in words else costs.inside_word) + (
+        costs.inside_quotes if still_open > 0 else 0.0
+    )
 
 
-def balance_lines(text: str, role: str, width: float, metrics: Metrics) -> list[str]:
+def balance_lines(
+    text: str, role: str, width: float, metrics: Metrics, costs: TitleBreaks = TitleBreaks()
+) -> list[str]:
     """Break a title into balanced lines, long over short (梯形), never inside a word if it can be helped: among
     the cut points that keep every line no longer than the one above, take those that make the lines most even
     and cut between words (jieba) or after punctuation. An explicit newline in ``text`` is a break the author
     chose; each part is balanced on its own."""
     if "\n" in text:
-        return [line for part in text.split("\n") for line in balance_lines(part.strip(), role, width, metrics)]
+        return [line for part in text.split("\n") for line in balance_lines(part.strip(), role, width, metrics, costs)]
     greedy = break_lines([(text, role)], width, metrics)
     if len(greedy) <= 1:
         return [text]
-    if len(greedy) > MAX_BALANCED_LINES:  # a title of paragraph length: trying every cut would never end
+    if len(greedy) > costs.max_lines:  # a title of paragraph length: trying every cut would never end
         return [line.text.strip() for line in greedy]
     groups = clusters([(ch, role) for ch in text])
     bounds = []
@@ -187,13 +202,14 @@ def balance_lines(text: str, role: str, width: float, metrics: Metrics) -> list[
     words = _word_bounds(text)
     best: tuple[float, list[str]] | None = None
     # One line more than greedy filling needs is allowed when it avoids a bad cut (inside “” or 《》).
-    for count, extra_cost in ((len(greedy), 0.0), (len(greedy) + 1, EXTRA_TITLE_LINE)):
+    for count, extra_cost in ((len(greedy), 0.0), (len(greedy) + 1, costs.extra_line)):
         for cuts in combinations(bounds, count - 1):
             edges = [0, *cuts, len(text)]
             lengths = [text_width(text[a:b].strip(), role, metrics) for a, b in pairwise(edges)]
             if max(lengths) > width + EPSILON or any(b > a + EPSILON for a, b in pairwise(lengths)):
                 continue
-            cost = extra_cost + (max(lengths) - min(lengths)) / em + sum(_break_quality(text, c, words) for c in cuts)
+            quality = sum(_break_quality(text, c, words, costs) for c in cuts)
+            cost = extra_cost + (max(lengths) - min(lengths)) / em + quality
             if best is None or cost < best[0]:
                 best = (cost, [text[a:b].strip() for a, b in pairwise(edges)])
     return best[1] if best else [line.text.strip() for line in greedy]

@@ -1,11 +1,32 @@
-"""The document model: typed blocks in reading order. Both writers read this and nothing else of the input.
+"""The document model: generic blocks in reading order, composed by templates. Both writers read this (and the
+layout's decisions about it), and nothing else of the input.
 
-Blocks hold final text (numbers, dates and labels already worded); how they look is the style profile's business.
+Blocks hold final text (numbers, dates and labels already worded by the template); how they look is the style
+profile's business, through the role each block names. The vocabulary is small and open: a new 版头 is template
+and profile work. Every block type has one handler in every stage (markup parser, layout, DOCX writer, texts);
+``BLOCK_TYPES`` lists them and a test checks that no stage lacks one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+__all__ = [
+    "BLOCK_TYPES",
+    "Blank",
+    "Block",
+    "DocModel",
+    "Group",
+    "Hanging",
+    "HangingItem",
+    "Rule",
+    "Run",
+    "Signature",
+    "Split",
+    "Text",
+    "chinese_numeral",
+]
 
 _CN_DIGITS = "零一二三四五六七八九"
 
@@ -20,45 +41,29 @@ def chinese_numeral(n: int) -> str:
     return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
 
 
-def heading_label(level: int, number: int) -> str:
-    """GB/T 9704 §7.3.3 structure numbers: 一、 （一） 1. （1）."""
-    if level == 1:
-        return f"{chinese_numeral(number)}、"
-    if level == 2:
-        return f"（{chinese_numeral(number)}）"
-    if level == 3:
-        return f"{number}."
-    return f"（{number}）"
-
-
 @dataclass(frozen=True)
 class Run:
-    """A stretch of text in one character role: ``body`` or ``heading-1`` … ``heading-4`` (run-in headings)."""
+    """A stretch of text; ``role`` sets its characters' look (a run-in heading in a body paragraph, a 楷体 name
+    after a 仿宋 label). None: the block's own role."""
 
     text: str
-    role: str = "body"
+    role: str | None = None
 
 
 @dataclass(frozen=True)
-class Masthead:
-    name: str
-    issue: str = ""
-    issuer: str = ""
-    date: str = ""
+class Text:
+    """A paragraph in a role: wrapped to the type area, its first line indented as the role says. ``balanced``:
+    broken into even lines, long over short (titles), a newline in its text being a break the author chose.
+    The other fields override the role's for this paragraph (None: as the role says)."""
 
-
-@dataclass(frozen=True)
-class Title:
-    """Document title (2号小标宋, centred). A newline in ``text`` is a line break the author asked for."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """A body paragraph, first line indented two characters; may start with a run-in heading."""
-
+    role: str
     runs: tuple[Run, ...]
+    balanced: bool = False
+    align: str | None = None
+    space_before: int | None = None
+    space_after: int | None = None
+    keep_with_next: bool | None = None
+    page_break_before: bool | None = None
 
     @property
     def text(self) -> str:
@@ -66,71 +71,70 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
-class Heading:
-    """A heading on its own line, numbered by the renderer: ``label`` is 一、 （一） 1. or （1）."""
+class Split:
+    """One line with a left part and a right part, flush with the role's left and right indents (印发机关 and
+    印发日期, a 简报's issuer and date)."""
 
-    level: int
+    role: str
+    left: tuple[Run, ...]
+    right: tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class HangingItem:
+    """One entry of a hanging list: its ``label`` (1.) and text."""
+
     label: str
     text: str
 
-    @property
-    def full_text(self) -> str:
-        return self.label + self.text
-
 
 @dataclass(frozen=True)
-class NoteItem:
-    """One attachment named in the 附件说明: ``label`` is "1." (empty when there is a single attachment)."""
+class Hanging:
+    """Entries after a ``prefix`` (附件：, 抄送：, 出席：) whose continuation lines align with the first character
+    after the prefix and label; later entries align their labels under the first's."""
 
-    label: str
-    title: str
-
-
-@dataclass(frozen=True)
-class AttachmentNote:
-    """附件说明 after the body: 附件：name, or 附件：1.name 2.name aligned under each other."""
-
-    items: tuple[NoteItem, ...]
-
-
-@dataclass(frozen=True)
-class AnnexStart:
-    """Start of an attachment: new page, ``label`` (附件 / 附件2) on line 1, ``title`` centred on line 3."""
-
-    label: str
-    title: str
-
-
-@dataclass(frozen=True)
-class SpeechHeading:
-    """The speaker's unit (and the speech's title when given), centred above the speech."""
-
-    unit: str
-    title: str = ""
+    role: str
+    prefix: str
+    items: tuple[HangingItem, ...]
 
 
 @dataclass(frozen=True)
 class Signature:
-    """Unsealed signature (§7.3.5.2): issuer, and the date below it shifted two characters right."""
+    """An unsealed signature (§7.3.5.2): issuer, and the date below it shifted right as the profile says."""
 
     issuer: str
     date: str = ""
+    role: str = "signature"
 
 
 @dataclass(frozen=True)
-class Distribution:
-    """版记 at the bottom of the last page: 抄送 line, then 印发机关 left and 印发日期 right."""
+class Rule:
+    """A horizontal rule (the profile's ``rules.<key>``) at the bottom edge of the grid row above it; inside a
+    group, at the edge between the lines before and after it."""
 
-    cc: tuple[str, ...] = ()
-    printed_by: str = ""
-    printed_on: str = ""
-
-    @property
-    def cc_text(self) -> str:
-        return "抄送：" + "，".join(self.cc) + "。" if self.cc else ""
+    key: str
 
 
-Block = Masthead | Title | Paragraph | Heading | AttachmentNote | AnnexStart | SpeechHeading | Signature | Distribution
+@dataclass(frozen=True)
+class Blank:
+    """Empty grid rows, added before what follows."""
+
+    rows: int
+
+
+@dataclass(frozen=True)
+class Group:
+    """Blocks laid out as one: kept on one page, and with ``at_bottom`` pushed down so that its last line is the
+    last row of the page (the 版记)."""
+
+    children: tuple[Block, ...]
+    at_bottom: bool = False
+
+
+Block = Text | Split | Hanging | Signature | Rule | Blank | Group
+
+#: Every block type: each stage has one handler per entry (tested).
+BLOCK_TYPES: tuple[type, ...] = (Text, Split, Hanging, Signature, Rule, Blank, Group)
 
 
 @dataclass(frozen=True)
@@ -138,34 +142,28 @@ class DocModel:
     """The blocks of one document in reading order, ready for any writer."""
 
     blocks: tuple[Block, ...]
+    #: the document's title, for the files' metadata
+    title: str = ""
+    #: who issues it, for the files' metadata
+    author: str = ""
 
-    @property
-    def title(self) -> str:
-        for block in self.blocks:
-            if isinstance(block, Title):
-                return block.text.replace("\n", "")
-        return ""
+    def walk(self) -> Iterator[tuple[int, Block]]:
+        """Every block, a group before its children, numbered in that order (the layout's and the writers' key)."""
+        counter = 0
+
+        def visit(blocks: tuple[Block, ...]) -> Iterator[tuple[int, Block]]:
+            nonlocal counter
+            for block in blocks:
+                index = counter
+                counter += 1
+                yield index, block
+                if isinstance(block, Group):
+                    yield from visit(block.children)
+
+        yield from visit(self.blocks)
 
     def texts(self) -> list[str]:
         """Every piece of text a reader sees, in order (used by tests and checks)."""
-        out: list[str] = []
-        for block in self.blocks:
-            if isinstance(block, Paragraph):
-                out.append(block.text)
-            elif isinstance(block, Heading):
-                out.append(block.full_text)
-            elif isinstance(block, Title):
-                out.append(block.text)
-            elif isinstance(block, AttachmentNote):
-                out.extend(item.label + item.title for item in block.items)
-            elif isinstance(block, AnnexStart):
-                out.extend([block.label, block.title])
-            elif isinstance(block, SpeechHeading):
-                out.extend(t for t in (block.unit, block.title) if t)
-            elif isinstance(block, Signature):
-                out.extend(t for t in (block.issuer, block.date) if t)
-            elif isinstance(block, Distribution):
-                out.extend(t for t in (block.cc_text, block.printed_by, block.printed_on) if t)
-            elif isinstance(block, Masthead):
-                out.extend(t for t in (block.name, block.issue, block.issuer, block.date) if t)
-        return out
+        from docgen.model.texts import block_texts
+
+        return [text for _, block in self.walk() for text in block_texts(block)]

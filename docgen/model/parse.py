@@ -1,8 +1,14 @@
 """Block markup (the XML a template renders) → ``DocModel``.
 
 The markup is small and strict: one element per block, attributes for short fields, text for long ones. An unknown
-element or attribute is an error, reported at the template line that wrote it (found by ``locate``), because a
-misspelt tag silently dropped would mean text missing from an official document.
+element or attribute is an error, reported at the template line that wrote it, because a misspelt tag silently
+dropped would mean text missing from an official document. The template stage marks every tag a template writes
+with its file and line (``_at``), so the position is the tag's own, not the first line that happens to hold one.
+
+Elements: ``<text role>`` (any paragraph; inline ``<run role>``, ``<run-in level number>``), ``<paragraph>`` (a body
+paragraph), ``<heading level number>``, ``<title>`` (balanced lines; ``<br/>`` breaks), ``<split role>`` with
+``<left>``/``<right>``, ``<hanging role prefix>`` with ``<item label>``, ``<signature issuer date>``,
+``<rule key>``, ``<blank rows>``, ``<group at="bottom">``.
 
 Whitespace: a run of whitespace that contains a newline is template layout and is removed; other spaces are kept.
 """
@@ -16,27 +22,29 @@ from lxml import etree
 
 from docgen.errors import SourceRef, TemplateError
 from docgen.model.blocks import (
-    AnnexStart,
-    AttachmentNote,
+    Blank,
     Block,
-    Distribution,
     DocModel,
-    Heading,
-    Masthead,
-    NoteItem,
-    Paragraph,
+    Group,
+    Hanging,
+    HangingItem,
+    Rule,
     Run,
     Signature,
-    SpeechHeading,
-    Title,
-    heading_label,
+    Split,
+    Text,
 )
+from docgen.model.numbering import heading_label
+
+__all__ = ["TAGS", "parse_markup"]
 
 _LAYOUT_SPACE = re.compile(r"\s*\n\s*")
 _RUN_IN_END = "。！？：；…"  # a run-in heading already ending in one of these gets no 。
+_ROLE = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
+AT = "_at"  # the attribute the template stage adds to every tag: "file-number:line"
 
-#: Maps a line of the rendered markup back to a template file:line (given by the template stage).
-Locator = Callable[[int, str], SourceRef]
+#: Where a tag came from: ``_at`` → a SourceRef (given by the template stage); a markup line as a fallback.
+Locator = Callable[[str | None, int, str], SourceRef]
 
 
 def _clean(text: str | None) -> str:
@@ -47,26 +55,33 @@ class _Parser:
     def __init__(self, locate: Locator) -> None:
         self.locate = locate
 
+    def where(self, elem: etree._Element) -> SourceRef:
+        return self.locate(elem.get(AT), elem.sourceline or 0, etree.tostring(elem, encoding=str)[:80])
+
     def error(self, elem: etree._Element, message: str, hint: str | None = None) -> TemplateError:
-        return TemplateError(message, self.locate(elem.sourceline or 0, etree.tostring(elem, encoding=str)), hint)
+        return TemplateError(message, self.where(elem), hint)
 
     def attrs(self, elem: etree._Element, allowed: tuple[str, ...]) -> dict[str, str]:
         for name in elem.attrib:
-            if name not in allowed:
-                raise self.error(
-                    elem,
-                    f"<{elem.tag}> 没有属性 {name}",
-                    hint=f"可用的属性：{'、'.join(allowed) or '无'}",
-                )
+            if name not in allowed and name != AT:
+                hint = f"可用的属性：{'、'.join(allowed) or '无'}"
+                raise self.error(elem, f"<{elem.tag}> 没有属性 {name}", hint=hint)
         return {name: _clean(elem.get(name)).strip() for name in allowed}
 
     def no_children(self, elem: etree._Element) -> None:
-        if len(elem):
-            raise self.error(elem, f"<{elem.tag}> 里不能再放 <{elem[0].tag}>")
+        children = [child for child in elem if isinstance(child.tag, str)]
+        if children:
+            raise self.error(children[0], f"<{elem.tag}> 里不能再放 <{children[0].tag}>")
 
     def text_of(self, elem: etree._Element) -> str:
         self.no_children(elem)
         return _clean(elem.text).strip()
+
+    def role(self, elem: etree._Element, value: str, default: str | None = None) -> str:
+        role = value or default
+        if not role or not _ROLE.match(role):
+            raise self.error(elem, f'<{elem.tag}> 的 role="{value}" 无效', hint="role 是样式里的角色名，如 body、title")
+        return role
 
     def level(self, elem: etree._Element, value: str) -> int:
         if value not in ("1", "2", "3", "4"):
@@ -78,135 +93,201 @@ class _Parser:
             raise self.error(elem, f'序号 number="{value}" 无效', hint="number 是从 1 开始的整数，如 loop.index")
         return int(value)
 
-    # One method per element; the name is the tag with - as _.
-    def masthead(self, elem: etree._Element) -> Block:
-        self.no_children(elem)
-        a = self.attrs(elem, ("name", "issue", "issuer", "date"))
-        if not a["name"]:
-            raise self.error(elem, "<masthead> 缺少 name")
-        return Masthead(**a)
+    def rows(self, elem: etree._Element, name: str, value: str) -> int | None:
+        if not value:
+            return None
+        if not value.isdigit() or int(value) > 22:
+            raise self.error(elem, f'{name}="{value}" 无效', hint=f"{name} 是 0 到 22 之间的整数（行数）")
+        return int(value)
 
-    def title(self, elem: etree._Element) -> Block:
-        self.attrs(elem, ())
-        parts = [_clean(elem.text)]
-        for child in elem:
-            if child.tag != "br":
-                raise self.error(child, f"<title> 里只能用 <br/> 换行，不能用 <{child.tag}>")
-            parts.append("\n" + _clean(child.tail))
-        text = "".join(parts).strip()
-        if not text:
-            raise self.error(elem, "<title> 是空的")
-        return Title(text)
+    def flag(self, elem: etree._Element, name: str, value: str) -> bool | None:
+        if not value:
+            return None
+        if value not in ("true", "false"):
+            raise self.error(elem, f'{name}="{value}" 无效', hint=f"{name} 只能是 true 或 false")
+        return value == "true"
 
-    def paragraph(self, elem: etree._Element) -> Block:
-        self.attrs(elem, ())
+    def runs(self, elem: etree._Element, *, breaks: bool = False) -> tuple[Run, ...]:
+        """Text with inline ``<run role>`` and ``<run-in level number>`` (and ``<br/>`` where ``breaks``)."""
         runs: list[Run] = []
         if _clean(elem.text):
             runs.append(Run(_clean(elem.text)))
         for child in elem:
-            if child.tag != "run-in":
-                raise self.error(child, f"<paragraph> 里只能放 <run-in>，不能放 <{child.tag}>")
-            a = self.attrs(child, ("level", "number"))
-            level = self.level(child, a["level"] or "1")
-            heading = self.text_of(child)
-            if heading and heading[-1] not in _RUN_IN_END:
-                heading += "。"
-            label = heading_label(level, self.number(child, a["number"])) if a["number"] else ""
-            runs.append(Run(label + heading, f"heading-{level}"))
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == "run":
+                a = self.attrs(child, ("role",))
+                runs.append(Run(self.text_of(child), self.role(child, a["role"]) if a["role"] else None))
+            elif child.tag == "run-in":
+                a = self.attrs(child, ("level", "number"))
+                level = self.level(child, a["level"] or "1")
+                heading = self.text_of(child)
+                if heading and heading[-1] not in _RUN_IN_END:
+                    heading += "。"
+                label = heading_label(level, self.number(child, a["number"])) if a["number"] else ""
+                runs.append(Run(label + heading, f"heading-{level}"))
+            elif child.tag == "br" and breaks:
+                self.attrs(child, ())
+                runs.append(Run("\n"))
+            else:
+                allowed = "<run>、<run-in>" + ("、<br/>" if breaks else "")
+                raise self.error(child, f"<{elem.tag}> 里只能放 {allowed}，不能放 <{child.tag}>")
             if _clean(child.tail):
                 runs.append(Run(_clean(child.tail)))
         if runs:
             runs[0] = Run(runs[0].text.lstrip(), runs[0].role)
             runs[-1] = Run(runs[-1].text.rstrip(), runs[-1].role)
-        runs = [run for run in runs if run.text]
+        return tuple(run for run in runs if run.text)
+
+    # One method per element; the name is the tag with - as _.
+    def text(self, elem: etree._Element) -> Block:
+        a = self.attrs(elem, ("role", "align", "space-before", "space-after", "keep-with-next", "page-break"))
+        if a["align"] and a["align"] not in ("left", "center", "right", "justify"):
+            raise self.error(elem, f'align="{a["align"]}" 无效', hint="align 可用：left、center、right、justify")
+        if a["page-break"] not in ("", "before"):
+            raise self.error(elem, f'page-break="{a["page-break"]}" 无效', hint='page-break 只能是 "before"')
+        runs = self.runs(elem)
+        if not runs:
+            raise self.error(elem, f"<{elem.tag}> 是空的")
+        return Text(
+            self.role(elem, a["role"]),
+            runs,
+            align=a["align"] or None,
+            space_before=self.rows(elem, "space-before", a["space-before"]),
+            space_after=self.rows(elem, "space-after", a["space-after"]),
+            keep_with_next=self.flag(elem, "keep-with-next", a["keep-with-next"]),
+            page_break_before=True if a["page-break"] == "before" else None,
+        )
+
+    def paragraph(self, elem: etree._Element) -> Block:
+        a = self.attrs(elem, ("role",))
+        runs = self.runs(elem)
         if not runs:
             raise self.error(elem, "<paragraph> 是空的")
-        return Paragraph(tuple(runs))
+        return Text(self.role(elem, a["role"], "body"), runs)
 
     def heading(self, elem: etree._Element) -> Block:
         a = self.attrs(elem, ("level", "number"))
         level = self.level(elem, a["level"] or "1")
         label = heading_label(level, self.number(elem, a["number"])) if a["number"] else ""
-        return Heading(level=level, label=label, text=self.text_of(elem))
+        text = self.text_of(elem)
+        if not (label + text):
+            raise self.error(elem, "<heading> 是空的")
+        return Text(f"heading-{level}", (Run(label + text),))
 
-    def attachment_note(self, elem: etree._Element) -> Block:
-        self.attrs(elem, ())
+    def title(self, elem: etree._Element) -> Block:
+        a = self.attrs(elem, ("role",))
+        runs = self.runs(elem, breaks=True)
+        text = "".join(run.text for run in runs).strip()
+        if not text.replace("\n", ""):
+            raise self.error(elem, "<title> 是空的")
+        return Text(self.role(elem, a["role"], "title"), (Run(text),), balanced=True)
+
+    def split(self, elem: etree._Element) -> Block:
+        a = self.attrs(elem, ("role",))
+        parts: dict[str, tuple[Run, ...]] = {"left": (), "right": ()}
+        for child in elem:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag not in parts:
+                raise self.error(child, f"<split> 里只能放 <left> 和 <right>，不能放 <{child.tag}>")
+            self.attrs(child, ())
+            parts[child.tag] = self.runs(child)
+        if _clean(elem.text).strip():
+            raise self.error(elem, "<split> 的文字要写在 <left> 或 <right> 里")
+        return Split(self.role(elem, a["role"]), parts["left"], parts["right"])
+
+    def hanging(self, elem: etree._Element) -> Block:
+        a = self.attrs(elem, ("role", "prefix"))
         items = []
         for child in elem:
+            if not isinstance(child.tag, str):
+                continue
             if child.tag != "item":
-                raise self.error(child, f"<attachment-note> 里只能放 <item>，不能放 <{child.tag}>")
-            a = self.attrs(child, ("number",))
-            label = f"{self.number(child, a['number'])}." if a["number"] else ""
-            items.append(NoteItem(label, self.text_of(child)))
+                raise self.error(child, f"<hanging> 里只能放 <item>，不能放 <{child.tag}>")
+            item = self.attrs(child, ("label",))
+            items.append(HangingItem(item["label"], self.text_of(child)))
         if not items:
-            raise self.error(elem, "<attachment-note> 没有 <item>")
-        return AttachmentNote(tuple(items))
-
-    def annex(self, elem: etree._Element) -> Block:
-        a = self.attrs(elem, ("label",))
-        return AnnexStart(label=a["label"] or "附件", title=self.text_of(elem))
-
-    def speech(self, elem: etree._Element) -> Block:
-        self.no_children(elem)
-        a = self.attrs(elem, ("unit", "title"))
-        if not a["unit"]:
-            raise self.error(elem, "<speech> 缺少 unit")
-        return SpeechHeading(**a)
+            raise self.error(elem, "<hanging> 没有 <item>")
+        return Hanging(self.role(elem, a["role"]), a["prefix"], tuple(items))
 
     def signature(self, elem: etree._Element) -> Block:
         self.no_children(elem)
-        a = self.attrs(elem, ("issuer", "date"))
-        return Signature(**a)
+        a = self.attrs(elem, ("issuer", "date", "role"))
+        return Signature(a["issuer"], a["date"], self.role(elem, a["role"], "signature"))
 
-    def distribution(self, elem: etree._Element) -> Block:
-        a = self.attrs(elem, ("printed-by", "printed-on"))
-        cc = []
-        for child in elem:
-            if child.tag != "cc":
-                raise self.error(child, f"<distribution> 里只能放 <cc>，不能放 <{child.tag}>")
-            self.attrs(child, ())
-            cc.append(self.text_of(child))
-        return Distribution(cc=tuple(cc), printed_by=a["printed-by"], printed_on=a["printed-on"])
+    def rule(self, elem: etree._Element) -> Block:
+        self.no_children(elem)
+        a = self.attrs(elem, ("key",))
+        return Rule(self.role(elem, a["key"]))
+
+    def blank(self, elem: etree._Element) -> Block:
+        self.no_children(elem)
+        a = self.attrs(elem, ("rows",))
+        rows = self.rows(elem, "rows", a["rows"] or "1")
+        return Blank(rows or 0)
+
+    def group(self, elem: etree._Element) -> Block:
+        a = self.attrs(elem, ("at",))
+        if a["at"] not in ("", "bottom"):
+            raise self.error(elem, f'at="{a["at"]}" 无效', hint='at 只能是 "bottom"（排在页面最下方）')
+        children = self.blocks(elem)
+        if not children:
+            raise self.error(elem, "<group> 是空的")
+        return Group(tuple(children), at_bottom=a["at"] == "bottom")
+
+    def blocks(self, parent: etree._Element) -> list[Block]:
+        blocks: list[Block] = []
+        for elem in parent:
+            if not isinstance(elem.tag, str):  # comments and processing instructions
+                continue
+            handler = TAGS.get(elem.tag)
+            if handler is None:
+                raise self.error(elem, f"未知的块标记 <{elem.tag}>", hint=f"可用的块：{'、'.join(TAGS)}")
+            blocks.append(handler(self, elem))
+            if _clean(elem.tail).strip():
+                raise self.error(elem, f"<{elem.tag}> 后面有不在任何块里的文字：“{_clean(elem.tail).strip()[:20]}”")
+        if _clean(parent.text).strip():
+            raise self.error(parent, f"<{parent.tag}> 里有不在任何块里的文字：“{_clean(parent.text).strip()[:20]}”")
+        return blocks
 
 
-BLOCK_TAGS = (
-    "masthead",
-    "title",
-    "paragraph",
-    "heading",
-    "attachment-note",
-    "annex",
-    "speech",
-    "signature",
-    "distribution",
-)
+#: Markup tag → its parser; every block type is made by at least one (tested).
+TAGS: dict[str, Callable[[_Parser, etree._Element], Block]] = {
+    "text": _Parser.text,
+    "paragraph": _Parser.paragraph,
+    "heading": _Parser.heading,
+    "title": _Parser.title,
+    "split": _Parser.split,
+    "hanging": _Parser.hanging,
+    "signature": _Parser.signature,
+    "rule": _Parser.rule,
+    "blank": _Parser.blank,
+    "group": _Parser.group,
+}
 
 
 def parse_markup(markup: str, locate: Locator) -> DocModel:
-    """Parse rendered block markup. ``locate(line, snippet)`` maps a markup line to the template that wrote it."""
+    """Parse rendered block markup. ``locate(at, line, snippet)`` maps a tag's ``_at`` mark (or, lacking one, its
+    markup line) to the template file and line that wrote it."""
     try:
         root = etree.fromstring(markup.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 0
         lines = markup.splitlines()
         snippet = lines[line - 1] if 0 < line <= len(lines) else ""
+        mark = re.search(rf'{AT}="([^"]*)"', snippet)
         raise TemplateError(
             f"模板生成的标记有语法错误：{exc.msg}",
-            locate(line, snippet.strip()),
+            locate(mark.group(1) if mark else None, line, snippet.strip()),
             hint="检查尖括号标记是否成对闭合（<paragraph>…</paragraph>），属性值是否用引号括起",
         ) from None
     parser = _Parser(locate)
     if root.tag != "document":
         raise parser.error(root, f"标记的最外层应是 <document>，而不是 <{root.tag}>")
-    blocks: list[Block] = []
-    for elem in root:
-        if not isinstance(elem.tag, str):  # comments and processing instructions
-            continue
-        if elem.tag not in BLOCK_TAGS:
-            raise parser.error(elem, f"未知的块标记 <{elem.tag}>", hint=f"可用的块：{'、'.join(BLOCK_TAGS)}")
-        blocks.append(getattr(parser, elem.tag.replace("-", "_"))(elem))
-        if _clean(elem.tail).strip():
-            raise parser.error(elem, f"<{elem.tag}> 后面有不在任何块里的文字：“{_clean(elem.tail).strip()[:20]}”")
-    if _clean(root.text).strip():
-        raise parser.error(root, f"<document> 里有不在任何块里的文字：“{_clean(root.text).strip()[:20]}”")
-    return DocModel(tuple(blocks))
+    meta = parser.attrs(root, ("title", "author"))
+    blocks = parser.blocks(root)
+    title = meta["title"] or next(
+        (b.text.replace("\n", "") for b in blocks if isinstance(b, Text) and b.balanced and b.role == "title"), ""
+    )
+    return DocModel(tuple(blocks), title=title.replace("\n", ""), author=meta["author"])

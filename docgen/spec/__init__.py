@@ -30,9 +30,7 @@ def _text_of(doc: YamlDocument, key: str) -> str | None:
     return value.strip()
 
 
-def validate(
-    doc: YamlDocument, path: Path | None = None, templates: str | os.PathLike[str] | None = None
-) -> Spec:
+def validate(doc: YamlDocument, path: Path | None = None, templates: str | os.PathLike[str] | None = None) -> Spec:
     """Loaded YAML → ``Spec``: find the kind (in the clerk's templates folder, then docgen's), then validate the
     content against its field table, reporting every problem at once."""
     from docgen.kinds import DEFAULT_KIND, UNIVERSAL_KEYS, find_kind, kind_folders, validate_content

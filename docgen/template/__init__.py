@@ -236,10 +236,14 @@ def export_templates(kind: str, target: Path, *, overwrite: bool = False) -> lis
 
 
 def _locator(loader: TemplateFolders):  # type: ignore[no-untyped-def]
-    """Map a line of the rendered markup to the template line that wrote it: the first line of a served template
-    holding that markup tag."""
+    """Map a tag of the rendered markup to the template line that wrote it: its ``_at`` mark (added when the
+    template was compiled), else the first line of a served template holding that tag."""
 
-    def locate(line: int, snippet: str) -> SourceRef:
+    def locate(at: str | None, line: int, snippet: str) -> SourceRef:
+        if at:
+            name, _, number = at.rpartition(":")
+            if name in loader.files and number.isdigit():
+                return SourceRef(loader.files[name], int(number))
         tag = re.match(r"\s*<\s*([\w-]+)", snippet)
         if tag:
             needle = f"<{tag.group(1)}"

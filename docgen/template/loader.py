@@ -34,6 +34,8 @@ class TemplateFolders(jinja2.BaseLoader):
         self.builtin = Path(builtin)
         self.served: list[str] = []
         self.sources: dict[str, str] = {}
+        #: template name (as extends/include name it) → the file it was read from
+        self.files: dict[str, str] = {}
 
     @property
     def searchpath(self) -> list[Path]:
@@ -65,6 +67,7 @@ class TemplateFolders(jinja2.BaseLoader):
                     hint="在编辑器中把模板另存为 UTF-8",
                 ) from None
             filename = str(candidate)
+            self.files[template] = filename
             if filename not in self.sources:
                 self.served.append(filename)
             self.sources[filename] = source

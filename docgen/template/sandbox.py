@@ -19,6 +19,7 @@ A breach raises ``TemplateLimit``; the template stage turns it into a ``Template
 
 from __future__ import annotations
 
+import re
 import time
 import types
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +28,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
+from jinja2.environment import TemplateModule
 from jinja2.filters import FILTERS
 from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, SecurityError
@@ -37,7 +39,7 @@ from markupsafe import Markup, escape, soft_str
 __all__ = ["Budget", "DocgenSandbox", "TemplateLimit", "TemplateLimits"]
 
 #: Bumped whenever the generated code changes shape, so compiled templates in the cache are not reused across it.
-CODE_VERSION = "sandbox-2"
+CODE_VERSION = "sandbox-3"
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def _length(value: Any) -> int:
 
 
 #: Values of these types are Jinja's own helpers: their attributes (loop.index, ns.total) may be read.
-_JINJA_OBJECTS = (LoopContext, Namespace, Cycler, Joiner, TemplateReference, BlockReference, Macro)
+_JINJA_OBJECTS = (LoopContext, Namespace, Cycler, Joiner, TemplateReference, BlockReference, Macro, TemplateModule)
 _MAX_INT_BITS = 100_000
 
 
@@ -113,9 +115,29 @@ def checked_namespace(budget: Budget) -> type[Namespace]:
     return CheckedNamespace
 
 
+_TAG_START = re.compile(r"<([a-z][a-z0-9-]*)(?=[\s/>])")
+
+
 class _BoundLoops(NodeTransformer):
     """Rewrite the parsed template: every ``for`` iterates through ``environment.bounded_iter`` (so a loop that
-    does nothing else still checks the clock) and every ``~`` goes through ``environment.checked_join``."""
+    does nothing else still checks the clock), every ``~`` goes through ``environment.checked_join``, and every
+    markup tag the template writes is marked with the template and line that wrote it (``_at="name:line"``), so
+    that an error in the markup points at that line."""
+
+    def __init__(self, name: str | None) -> None:
+        self.name = (name or "").replace("&", "&amp;").replace('"', "&quot;")
+
+    def visit_TemplateData(self, node: nodes.TemplateData) -> nodes.Node:
+        data = node.data
+        if "<" not in data or not self.name:
+            return node
+        out, last = [], 0
+        for match in _TAG_START.finditer(data):
+            line = node.lineno + data.count("\n", 0, match.start())
+            out += [data[last : match.end()], f' _at="{self.name}:{line}"']
+            last = match.end()
+        out.append(data[last:])
+        return nodes.TemplateData("".join(out), lineno=node.lineno)
 
     def visit_For(self, node: nodes.For) -> nodes.Node:
         self.generic_visit(node)
@@ -146,7 +168,7 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
 
     # -- the parse step: loops and ~ through the checks ----------------------------------------------------
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        return _BoundLoops().visit(super()._parse(source, name, filename))
+        return _BoundLoops(name).visit(super()._parse(source, name, filename))
 
     def bounded_iter(self, iterable: Any) -> Iterator[Any]:
         tick = self.budget.tick
@@ -323,7 +345,13 @@ def _cn_numeral(value: Any) -> str:
     return chinese_numeral(value)
 
 
-EXTRA_FILTERS: dict[str, Callable[..., Any]] = {"cn_date": cn_date, "cn_numeral": _cn_numeral}
+def _breaks(value: Any) -> Markup:
+    """Text whose newlines are breaks the author chose (a title in two lines): escaped, with <br/> between."""
+    text = "" if value is None or isinstance(value, jinja2.Undefined) else soft_str(value)
+    return Markup("<br/>").join(escape(line) for line in text.split("\n"))
+
+
+EXTRA_FILTERS: dict[str, Callable[..., Any]] = {"cn_date": cn_date, "cn_numeral": _cn_numeral, "breaks": _breaks}
 
 #: Jinja's filters that cannot make a value much larger than their input (or are checked first), plus docgen's.
 ALLOWED_FILTERS = (

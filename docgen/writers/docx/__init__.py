@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import os
 import zipfile
+from collections.abc import Callable
 
 import docx
 from docx.document import Document as WordDocument
@@ -22,35 +23,18 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 from docx.text.paragraph import Paragraph as WordParagraph
 
-from docgen.fonts import DASH_HEIGHT
 from docgen.layout import bidi
 from docgen.layout.chars import is_wide
-from docgen.layout.pages import PagedDocument, TextLine
-from docgen.model.blocks import (
-    AnnexStart,
-    AttachmentNote,
-    Block,
-    Distribution,
-    DocModel,
-    Heading,
-    Masthead,
-    Paragraph,
-    Signature,
-    SpeechHeading,
-    Title,
-)
+from docgen.layout.pages import PagedDocument, RuleMark, TextLine
+from docgen.model.blocks import Blank, Block, DocModel, Group, Hanging, Rule, Signature, Split, Text
 from docgen.style import StyleProfile
 from docgen.units import twips
 from docgen.writers.docx import oxml
-from docgen.writers.docx.styles import CHARACTER_STYLE, PARAGRAPH_STYLE, install_styles, line_pitch_twips
+from docgen.writers.docx.styles import install_styles, line_pitch_twips, word_styles
 
 __all__ = ["render_docx"]
 
 RULE_NAMES = {"masthead": "版头分隔线", "distribution-thick": "版记分隔线", "distribution-thin": "版记分隔线"}
-
-#: Where LibreOffice and Word put the baseline of an exact-height line, as a share of the line height above its
-#: bottom edge (measured in LibreOffice 7.4 for a 14 pt line: 2.78 pt).
-_BASELINE_FROM_BOTTOM = 0.2
 
 
 def _documented_date() -> dt.datetime:
@@ -70,6 +54,13 @@ class _DocxBuilder:
         self.document: WordDocument = docx.Document()
         self.shape_id = 0
         self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
+        styles = word_styles(style)
+        self.paragraph_styles = {s.role: s.name for s in styles if s.kind == "paragraph"}
+        self.paragraph_styles |= {name: "Normal" for name, role in style.roles.items() if role.word_style == "Normal"}
+        self.character_styles = {s.role: s.name for s in styles if s.kind == "character"}
+        #: for each block: the paragraphs written for it, with the page each starts on
+        self.written: dict[int, list[tuple[int, WordParagraph]]] = {}
+        self.prev_after = 0  # rows of space after the block written last, as Word will add them
 
     # -- package and section -------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -115,14 +106,16 @@ class _DocxBuilder:
         core.modified = when
 
     def footer_distance(self) -> int:
-        """§7.5: the page number's 一字线 (its dashes) 7 mm below the 版心; the footer is one exact line."""
+        """§7.5: the page number's 一字线 (its dashes) below the 版心; the footer is one exact line, whose baseline
+        Word and LibreOffice put ``metrics.exact_line_baseline`` of its height above its bottom edge."""
         size = self.style.role("page-number").size
+        metrics = self.style.metrics
         dash_from_bottom = self.style.margin_bottom - self.style.page_number_distance
-        baseline = dash_from_bottom - DASH_HEIGHT * size
-        return twips(baseline - _BASELINE_FROM_BOTTOM * size)
+        baseline = dash_from_bottom - metrics["dash_height"] * size
+        return twips(baseline - metrics["exact_line_baseline"] * size)
 
     def page_number(self, paragraph: WordParagraph, *, odd: bool) -> None:
-        paragraph.style = self.document.styles[PARAGRAPH_STYLE["page-number"]]
+        paragraph.style = self.document.styles[self.paragraph_styles["page-number"]]
         ppr = paragraph._p.get_or_add_pPr()
         indent = twips(self.style.page_number_indent * self.style.role("page-number").size)
         oxml.ppr_child(ppr, "jc", val="right" if odd else "left")
@@ -132,14 +125,15 @@ class _DocxBuilder:
         oxml.set_line_exact(ppr, twips(self.style.role("page-number").size))
         oxml.ppr_child(ppr, "ind", right=indent if odd else 0, left=0 if odd else indent, firstLine=0, firstLineChars=0)
         before, _, after = self.style.page_number_format.partition("{n}")
-        self.run(paragraph, before)
+        self.run(paragraph, before, "page-number")
         oxml.add_page_field(paragraph._p)
-        self.run(paragraph, after)
+        self.run(paragraph, after, "page-number")
 
     # -- runs and paragraphs -------------------------------------------------------------------------------
-    def run(self, paragraph: WordParagraph, text: str, role: str | None = None) -> None:
-        """Append text in the paragraph's style, or in a run-in heading's character style (``role``)."""
-        style_id = self.style_id(CHARACTER_STYLE[role], WD_STYLE_TYPE.CHARACTER) if role in CHARACTER_STYLE else None
+    def run(self, paragraph: WordParagraph, text: str, paragraph_role: str, role: str | None = None) -> None:
+        """Append text in the paragraph's style, or in another role's character style (a run-in heading)."""
+        own = role is None or role == paragraph_role or role not in self.character_styles
+        style_id = None if own else self.style_id(self.character_styles[role], WD_STYLE_TYPE.CHARACTER)
         for piece, kind in _segments(text):
             r = paragraph._p.add_r()
             if style_id:
@@ -147,7 +141,7 @@ class _DocxBuilder:
             oxml.add_text(r, piece)
             oxml.east_asian_hint(r)
             if kind == "pinned":
-                face = self.style.face(role if role in CHARACTER_STYLE else self.role_of(paragraph)).name
+                face = self.style.face(paragraph_role if own else role).name  # type: ignore[arg-type]
                 oxml.set_fonts(r.get_or_add_rPr(), latin=face, east_asian=face)
             elif kind in RARE_FONTS:  # characters the 公文 faces lack: a font Word has for them
                 oxml.set_fonts(r.get_or_add_rPr(), latin=RARE_FONTS[kind], east_asian=RARE_FONTS[kind])
@@ -162,23 +156,26 @@ class _DocxBuilder:
             self._style_ids[key] = self.document.part.get_style_id(self.document.styles[name], kind)
         return self._style_ids[key]
 
-    def role_of(self, paragraph: WordParagraph) -> str:
-        style_id = paragraph._p.style
-        return next(
-            role for role, name in PARAGRAPH_STYLE.items() if self.style_id(name, WD_STYLE_TYPE.PARAGRAPH) == style_id
-        )
-
-    def paragraph(self, role: str, text: str = "") -> WordParagraph:
+    def paragraph(self, index: int, role: str, page: int) -> WordParagraph:
+        if role not in self.paragraph_styles:  # pragma: no cover - the layout refused unknown roles already
+            raise KeyError(role)
         paragraph = self.document.add_paragraph()
-        style_id = self.style_id(PARAGRAPH_STYLE[role], WD_STYLE_TYPE.PARAGRAPH)
+        style_id = self.style_id(self.paragraph_styles[role], WD_STYLE_TYPE.PARAGRAPH)
         if style_id:
             paragraph._p.style = style_id
-        self.run(paragraph, text)
+        self.written.setdefault(index, []).append((page, paragraph))
         return paragraph
 
     def spacing(self, paragraph: WordParagraph, *, before_rows: int) -> None:
         spacing = oxml.ppr_child(paragraph._p.get_or_add_pPr(), "spacing")
         spacing.set(qn("w:before"), str(before_rows * self.pitch))
+
+    def space_before(self, index: int, paragraph: WordParagraph, role: str) -> None:
+        """Word adds the space after the paragraph above and the space before this one; the layout collapsed
+        them to the larger (and added blank rows): write what makes Word's sum the layout's decision."""
+        wanted = max(self.paged.space.get(index, 0) - self.prev_after, 0)
+        if wanted != self.style.role(role).space_before:
+            self.spacing(paragraph, before_rows=wanted)
 
     def indent(self, paragraph: WordParagraph, line: TextLine, *, hanging: bool = False) -> None:
         ppr = paragraph._p.get_or_add_pPr()
@@ -198,119 +195,169 @@ class _DocxBuilder:
         """Left text, then the tail flush right at the right indent (tab stops count from the margin)."""
         position = twips(self.style.type_width - line.right)
         paragraph.paragraph_format.tab_stops.add_tab_stop(Twips(position), WD_TAB_ALIGNMENT.RIGHT)
-        self.run(paragraph, line.line.text)
+        self.run(paragraph, line.line.text, line.role)
         if line.tail is not None:
-            self.run(paragraph, "\t" + line.tail.text)
+            self.run(paragraph, "\t" + line.tail.text, line.role)
 
-    def rules(self, paragraph: WordParagraph, block: int, page: int | None = None) -> None:
-        """The layout's rules of this block (those on ``page``, if given), drawn across the type area at their grid
-        edges, anchored to ``paragraph``: a shape shows on the page where its paragraph starts. The 版记's last
-        rule lies on the 版心's bottom edge (§7.4.1)."""
-        marks = [mark for number, mark in self.paged.rules_by_page(block) if page is None or number == page]
-        for mark in marks:
-            rule = self.style.rules[mark.key]
-            at_bottom = mark.edge >= self.style.lines_per_page
-            top = self.style.type_height if at_bottom else mark.edge * self.pitch / 20
-            self.shape_id += 1
-            oxml.anchored_rule(
-                paragraph._p,
-                top=top,
-                width=self.style.type_width,
-                thickness=rule.width,
-                color=rule.color,
-                shape_id=self.shape_id,
-                name=f"{RULE_NAMES[mark.key]} {self.shape_id}",
-            )
+    def anchor_rule(self, paragraph: WordParagraph, mark: RuleMark) -> None:
+        """A rule at its grid edge, anchored to ``paragraph`` (a shape shows on the page where its paragraph
+        starts); the 版记's last rule lies on the 版心's bottom edge (§7.4.1)."""
+        rule = self.style.rules[mark.key]
+        at_bottom = mark.edge >= self.style.lines_per_page
+        top = self.style.type_height if at_bottom else mark.edge * self.pitch / 20
+        self.shape_id += 1
+        oxml.anchored_rule(
+            paragraph._p,
+            top=top,
+            width=self.style.type_width,
+            thickness=rule.width,
+            color=rule.color,
+            shape_id=self.shape_id,
+            name=f"{RULE_NAMES.get(mark.key, '分隔线')} {self.shape_id}",
+        )
 
-    # -- blocks --------------------------------------------------------------------------------------------
-    def block(self, index: int, block: Block) -> None:
+    def first_page(self, index: int) -> int:
+        return self.paged.starts.get(index, (0, 0, 0))[0]
+
+    # -- blocks: one handler per block type (WRITERS) ------------------------------------------------------
+    def block(self, index: int, block: Block) -> int:
+        """Write a block; returns how many block indexes it used (a group numbers its children after it)."""
+        used = WRITERS[type(block)](self, index, block)
+        if index in self.paged.space_after:
+            self.prev_after = self.paged.space_after[index]
+        return used
+
+    def text(self, index: int, block: Text) -> int:
+        role = block.role
+        r = self.style.role(role)
         lines = self.paged.lines_of(index)
-        if isinstance(block, Masthead):
-            self.paragraph("masthead-name", block.name)
-            if block.issue:
-                self.paragraph("masthead-issue", block.issue)
-            issuer_line = next(line for line in lines if line.role == "masthead-issuer")
-            issuer = self.paragraph("masthead-issuer")
-            self.tab_line(issuer, issuer_line)
-            self.rules(issuer, index)
-        elif isinstance(block, (Title, AnnexStart)):
-            if isinstance(block, AnnexStart):
-                self.paragraph("annex-label", block.label)
-                role = "annex-title"
-            else:
-                role = "title"
-            title = self.paragraph(role)
-            for i, line in enumerate(line for line in lines if line.role == role):
+        paragraph = self.paragraph(index, role, self.first_page(index))
+        if block.balanced:  # the layout's balanced lines, as explicit breaks
+            for i, line in enumerate(lines):
                 if i:
-                    title.add_run().add_break(WD_BREAK.LINE)
-                self.run(title, line.line.text)
-        elif isinstance(block, Paragraph):
-            paragraph = self.paragraph("body")
+                    paragraph.add_run().add_break(WD_BREAK.LINE)
+                self.run(paragraph, line.line.text, role)
+        else:
             for run in block.runs:
-                self.run(paragraph, run.text, run.role)
-        elif isinstance(block, Heading):
-            self.paragraph(f"heading-{block.level}", block.full_text)
-        elif isinstance(block, AttachmentNote):
-            for i, item in enumerate(block.items):
-                first = next(line for line in lines if line.para == i)
-                paragraph = self.paragraph("attachment-note", ("附件：" if i == 0 else "") + item.label + item.title)
-                self.indent(paragraph, first, hanging=True)
-                if i:
-                    self.spacing(paragraph, before_rows=0)
-        elif isinstance(block, SpeechHeading):
-            if block.title:
-                self.paragraph("speech-title", block.title)
-                self.paragraph("speech-unit", block.unit)
-            else:
-                self.paragraph("speech-title", block.unit)
-            if index > 0 and isinstance(self.model.blocks[index - 1], AnnexStart):
-                self.spacing(self._last(2 if block.title else 1), before_rows=0)
-        elif isinstance(block, Signature):
-            for i, text in enumerate((block.issuer, block.date)):
-                if not text:
-                    continue
-                paragraph = self.paragraph("signature", text)
-                line = next(line for line in lines if line.para == i)
-                self.indent(paragraph, line)
-                if i:
-                    self.spacing(paragraph, before_rows=0)
-        elif isinstance(block, Distribution):
-            self.distribution(index, block, lines)
+                self.run(paragraph, run.text, role, run.role)
+        ppr = None
+        if block.align is not None and block.align != r.align:
+            ppr = paragraph._p.get_or_add_pPr()
+            oxml.ppr_child(ppr, "jc", val=_ALIGN[block.align])
+        if block.keep_with_next is not None and block.keep_with_next != r.keep_with_next:
+            oxml.ppr_child(ppr or paragraph._p.get_or_add_pPr(), "keepNext", val=int(block.keep_with_next))
+        if block.page_break_before is not None and block.page_break_before != r.page_break_before:
+            oxml.ppr_child(paragraph._p.get_or_add_pPr(), "pageBreakBefore", val=int(block.page_break_before))
+        if block.space_after is not None and block.space_after != r.space_after:
+            spacing = oxml.ppr_child(paragraph._p.get_or_add_pPr(), "spacing")
+            spacing.set(qn("w:after"), str(block.space_after * self.pitch))
+        self.space_before(index, paragraph, role)
+        return 1
 
-    def _last(self, back: int) -> WordParagraph:
-        return self.document.paragraphs[-back]
+    def split(self, index: int, block: Split) -> int:
+        (line,) = self.paged.lines_of(index)
+        paragraph = self.paragraph(index, block.role, self.first_page(index))
+        self.tab_line(paragraph, line)
+        self.space_before(index, paragraph, block.role)
+        return 1
 
-    def distribution(self, index: int, block: Distribution, lines: list[TextLine]) -> None:
-        _, _, space_rows = self.paged.starts[index]
+    def hanging(self, index: int, block: Hanging) -> int:
+        lines = self.paged.lines_of(index)
         pages = self.paged.line_pages(index)
-        paragraphs: list[tuple[int, WordParagraph]] = []  # (page of its first line, paragraph)
-        if block.cc:
-            cc_line = next(line for line in lines if line.para == 0)
-            cc = self.paragraph("distribution", block.cc_text)
-            self.indent(cc, cc_line, hanging=True)
-            paragraphs.append((pages[lines.index(cc_line)], cc))
-        if block.printed_by or block.printed_on:
-            printed_line = next(line for line in lines if line.tail is not None)
-            printed = self.paragraph("distribution")
-            self.tab_line(printed, printed_line)
-            paragraphs.append((pages[lines.index(printed_line)], printed))
-        first = paragraphs[0][1]
-        if index in self.paged.breaks:  # a page of its own: an explicit break keeps the space that pushes it down
-            oxml.ppr_child(first._p.get_or_add_pPr(), "pageBreakBefore")
-        self.spacing(first, before_rows=space_rows)
-        # Each rule on the page it belongs to: anchored to the first paragraph starting on that page (a 版记
-        # longer than a page has rules on two pages).
-        for page in sorted({number for number, _ in self.paged.rules_by_page(index)}):
-            anchor = next((p for number, p in paragraphs if number == page), paragraphs[-1][1])
-            self.rules(anchor, index, page)
+        for i, item in enumerate(block.items):
+            position = next(n for n, line in enumerate(lines) if line.para == i)
+            text = (block.prefix if i == 0 else "") + item.label + item.text
+            paragraph = self.paragraph(index, block.role, pages[position])
+            self.run(paragraph, text, block.role)
+            self.indent(paragraph, lines[position], hanging=True)
+            if i == 0:
+                self.space_before(index, paragraph, block.role)
+            elif self.style.role(block.role).space_before:
+                self.spacing(paragraph, before_rows=0)
+        return 1
+
+    def signature(self, index: int, block: Signature) -> int:
+        lines = self.paged.lines_of(index)
+        pages = self.paged.line_pages(index)
+        for i, text in enumerate((block.issuer, block.date)):
+            if not text:
+                continue
+            position = next(n for n, line in enumerate(lines) if line.para == i)
+            paragraph = self.paragraph(index, block.role, pages[position])
+            self.run(paragraph, text, block.role)
+            self.indent(paragraph, lines[position])
+            if i:
+                self.spacing(paragraph, before_rows=0)
+            else:
+                self.space_before(index, paragraph, block.role)
+        return 1
+
+    def rule(self, index: int, block: Rule) -> int:
+        """A rule in the flow: anchored to the paragraph above it (the last one written)."""
+        for page, mark in self.paged.rules_by_page(index):
+            written = [p for blocks in self.written.values() for p in blocks]
+            anchor = next((p for number, p in reversed(written) if number == page), written[-1][1] if written else None)
+            if anchor is not None:
+                self.anchor_rule(anchor, mark)
+        return 1
+
+    def blank(self, index: int, block: Blank) -> int:
+        return 1  # its rows are in the next block's space, which the layout computed
+
+    def group(self, index: int, block: Group) -> int:
+        """The children's paragraphs; the group's place (its space before, a page break the layout chose) on the
+        first; each rule anchored to a paragraph of the group on its page: the one above it, else below it."""
+        used = 1
+        children: list[tuple[int, Block]] = []
+        for child in block.children:
+            children.append((index + used, child))
+            if isinstance(child, Rule):
+                used += 1
+            else:
+                used += self.block(index + used, child)
+        paragraphs = [(n, entry) for n, child in children if n in self.written for entry in self.written[n]]
+        if not paragraphs:
+            return used
+        first = paragraphs[0][1][1]
+        if block.at_bottom:
+            _, _, space_rows = self.paged.starts[index]
+            if index in self.paged.breaks:  # a page of its own: an explicit break keeps the space that pushes it down
+                oxml.ppr_child(first._p.get_or_add_pPr(), "pageBreakBefore")
+            self.spacing(first, before_rows=space_rows)
+        order = [n for n, _ in children]
+        for n, child in children:
+            if not isinstance(child, Rule):
+                continue
+            for page, mark in self.paged.rules_by_page(n):
+                on_page = [(m, p) for m, (number, p) in paragraphs if number == page]
+                above = [p for m, p in on_page if order.index(m) < order.index(n)]
+                below = [p for m, p in on_page if order.index(m) > order.index(n)]
+                anchor = above[-1] if above else below[0] if below else paragraphs[-1][1][1]
+                self.anchor_rule(anchor, mark)
+        return used
 
     def build(self) -> bytes:
         self.setup()
-        for index, block in enumerate(self.model.blocks):
-            self.block(index, block)
+        index = 0
+        for block in self.model.blocks:
+            index += self.block(index, block)
         buffer = io.BytesIO()
         self.document.save(buffer)
         return _normalize_zip(buffer.getvalue())
+
+
+_ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "both"}
+
+#: Block type → its writer (one per type: tested).
+WRITERS: dict[type, Callable[..., int]] = {
+    Text: _DocxBuilder.text,
+    Split: _DocxBuilder.split,
+    Hanging: _DocxBuilder.hanging,
+    Signature: _DocxBuilder.signature,
+    Rule: _DocxBuilder.rule,
+    Blank: _DocxBuilder.blank,
+    Group: _DocxBuilder.group,
+}
 
 
 #: Punctuation that Unicode leaves to context (General Punctuation): LibreOffice sets it in the script, and so the

@@ -18,42 +18,33 @@ from docgen.writers.docx import oxml
 
 @dataclass(frozen=True)
 class WordStyle:
+    """The Word style of a role: its display name (the profile's ``word_style``) and id."""
+
     style_id: str
     name: str
     role: str
-    kind: str = "paragraph"  # or "character" (run-in headings)
-    outline_level: int | None = None
-    page_break_before: bool = False
-    keep_next: bool = False
+    kind: str = "paragraph"  # or "character" (text of the role inside another role's paragraph)
 
 
-#: role → Word style. Body text uses Normal itself.
-STYLES = (
-    WordStyle("GwTitle", "公文标题", "title", keep_next=True),
-    WordStyle("GwHeading1", "一级标题", "heading-1", outline_level=0, keep_next=True),
-    WordStyle("GwHeading2", "二级标题", "heading-2", outline_level=1, keep_next=True),
-    WordStyle("GwHeading3", "三级标题", "heading-3", outline_level=2, keep_next=True),
-    WordStyle("GwHeading4", "四级标题", "heading-4", outline_level=3, keep_next=True),
-    WordStyle("GwHeading1Char", "一级标题字符", "heading-1", kind="character"),
-    WordStyle("GwHeading2Char", "二级标题字符", "heading-2", kind="character"),
-    WordStyle("GwHeading3Char", "三级标题字符", "heading-3", kind="character"),
-    WordStyle("GwHeading4Char", "四级标题字符", "heading-4", kind="character"),
-    WordStyle("GwMastheadName", "版头名称", "masthead-name"),
-    WordStyle("GwMastheadIssue", "版头期号", "masthead-issue"),
-    WordStyle("GwMastheadIssuer", "版头发文", "masthead-issuer"),
-    WordStyle("GwAttachmentNote", "附件说明", "attachment-note"),
-    WordStyle("GwSignature", "署名", "signature"),
-    WordStyle("GwAnnexLabel", "附件标识", "annex-label", page_break_before=True),
-    WordStyle("GwAnnexTitle", "附件标题", "annex-title", keep_next=True),
-    WordStyle("GwSpeechTitle", "发言标题", "speech-title", keep_next=True),
-    WordStyle("GwSpeechUnit", "发言单位", "speech-unit", keep_next=True),
-    WordStyle("GwDistribution", "版记", "distribution"),
-    WordStyle("GwPageNumber", "页码", "page-number"),
-)
+def _camel(role: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in role.split("-"))
 
-#: role → style name, as python-docx looks styles up by name.
-PARAGRAPH_STYLE = {s.role: s.name for s in STYLES if s.kind == "paragraph"} | {"body": "Normal"}
-CHARACTER_STYLE = {s.role: s.name for s in STYLES if s.kind == "character"}
+
+def word_styles(style: StyleProfile) -> list[WordStyle]:
+    """A paragraph style for every role (body text is Word's Normal, shown as 正文 in Chinese Word), then a
+    character style for every role that names one (run-in headings)."""
+    paragraph = [
+        WordStyle(f"Gw{_camel(name)}", role.word_style or name, name)
+        for name, role in style.roles.items()
+        if role.word_style != "Normal"
+    ]
+    character = [
+        WordStyle(f"Gw{_camel(name)}Char", role.char_style, name, "character")
+        for name, role in style.roles.items()
+        if role.char_style
+    ]
+    return paragraph + character
+
 
 _ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 
@@ -111,7 +102,7 @@ def install_styles(document: WordDocument, style: StyleProfile) -> None:
     _run_properties(normal.element.get_or_add_rPr(), style, body)
     _paragraph_properties(normal.element.get_or_add_pPr(), style, body, pitch)
 
-    for spec in STYLES:
+    for spec in word_styles(style):
         role = style.role(spec.role)
         kind = WD_STYLE_TYPE.CHARACTER if spec.kind == "character" else WD_STYLE_TYPE.PARAGRAPH
         word_style = document.styles.add_style(spec.name, kind)
@@ -131,9 +122,9 @@ def install_styles(document: WordDocument, style: StyleProfile) -> None:
         _run_properties(word_style.element.get_or_add_rPr(), style, role)
         ppr = word_style.element.get_or_add_pPr()
         _paragraph_properties(ppr, style, role, pitch)
-        if spec.outline_level is not None:
-            oxml.ppr_child(ppr, "outlineLvl", val=spec.outline_level)
-        if spec.page_break_before:
+        if role.outline_level is not None:
+            oxml.ppr_child(ppr, "outlineLvl", val=role.outline_level - 1)
+        if role.page_break_before:
             oxml.ppr_child(ppr, "pageBreakBefore")
-        if spec.keep_next:
+        if role.keep_with_next:
             oxml.ppr_child(ppr, "keepNext")

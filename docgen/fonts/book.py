@@ -21,9 +21,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
 
 from docgen.errors import DocgenError, SourceRef, StyleError
-from docgen.fonts import DASH_HEIGHT, ResolvedFace, default_font, fallback_fonts
+from docgen.fonts import ResolvedFace, default_font, fallback_fonts
 from docgen.fonts.convert import FONT_LOCK, cache_dir, converted, is_postscript_outline, quiet_fonttools
-from docgen.writers.pdf.leanface import LeanFace
+from docgen.fonts.leanface import LeanFace
+from docgen.layout.frame import FontRef
 
 LOG = logging.getLogger("docgen")
 
@@ -33,10 +34,11 @@ class _Font:
     name: str  # reportlab's registered name
     chars: Container[int] | None  # code points it maps (None: a Type 1 Latin font, WinAnsi)
     path: Path
-    dash: float = DASH_HEIGHT  # centre of "—" above the baseline, in em (for the page number's 一字线)
+    dash: float | None = None  # centre of "—" above the baseline, in em, where the font's outline says
+    index: int = 0  # subfont of a collection
 
 
-def _dash_height(path: Path, index: int) -> float:
+def _dash_height(path: Path, index: int) -> float | None:
     """Centre of the "—" glyph above the baseline, in em, read from the font's outlines."""
     from fontTools.ttLib import TTFont as ToolsFont  # only when a font is first parsed (then it is cached)
 
@@ -44,11 +46,11 @@ def _dash_height(path: Path, index: int) -> float:
         with quiet_fonttools(), ToolsFont(str(path), fontNumber=index, lazy=True) as font:
             name = font.getBestCmap().get(0x2014)
             if name is None or "glyf" not in font or not font["glyf"][name].numberOfContours:
-                return DASH_HEIGHT
+                return None
             glyph = font["glyf"][name]
             return (glyph.yMin + glyph.yMax) / 2 / font["head"].unitsPerEm
     except Exception:
-        return DASH_HEIGHT
+        return None
 
 
 @lru_cache(maxsize=32)
@@ -68,16 +70,21 @@ def _registered(path: Path, index: int) -> _Font:
     font, dash = _parsed_font(name, path, index)
     if name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(font)
-    return _Font(name, pdfmetrics.getFont(name).face.charToGlyph, path, dash)
+    return _Font(name, pdfmetrics.getFont(name).face.charToGlyph, path, dash, index)
 
 
-def _parsed_font(name: str, path: Path, index: int) -> tuple[TTFont, float]:
+def registered_font(path: Path, index: int = 0) -> str:
+    """The name under which reportlab knows a font file (registered on first use)."""
+    return _registered(path, index).name
+
+
+def _parsed_font(name: str, path: Path, index: int) -> tuple[TTFont, float | None]:
     """reportlab's TTFont and the dash height, the face's tables kept in the font cache as arrays (``LeanFace``):
     parsing a CJK font's tables in Python takes 0.1–0.3 s a face, loading the arrays a few milliseconds. Any
     problem with the cached copy → parse the file."""
     stat = path.stat()
     key = hashlib.sha256(f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{index}".encode()).hexdigest()[:24]
-    cached = cache_dir() / f"rl{reportlab.Version}-{key}-v3.face"
+    cached = cache_dir() / f"rl{reportlab.Version}-{key}-v4.face"
     if cached.is_file():
         try:
             record, dash = pickle.loads(cached.read_bytes())
@@ -132,6 +139,7 @@ class FontBook:
     #: characters drawn from a font other than the face's own, by face (for the one warning a build gives)
     fallbacks: dict[str, set[str]] = field(default_factory=dict)
     _own: dict[str, int] = field(default_factory=dict)  # how many fonts at the head of a chain are the face's own
+    _refs: dict[tuple[str, str], FontRef] = field(default_factory=dict)  # (face, registered name) → the file
 
     def prepare(self, needs: Mapping[str, Iterable[str]]) -> None:
         """Register every face's font; for characters it lacks, a supplement converted from its source (when the
@@ -154,7 +162,10 @@ class FontBook:
                 chain += self._fonts_for(path, 0, lacking, whole_set=whole_set)
                 lacking = {ch for ch in lacking if not any(self._has(font, ch) for font in chain)}
             self._chains[key] = chain
-            self._own[key] = 2 if len(chain) > 1 and chain[1].path.parent == chain[0].path.parent else 1
+            own = self._own[key] = 2 if len(chain) > 1 and chain[1].path.parent == chain[0].path.parent else 1
+            for position, font in enumerate(chain):
+                family = face.requested if position < own else font.path.stem
+                self._refs.setdefault((key, font.name), FontRef(font.path, font.index, family, key))
 
     def _face_fonts(self, face: ResolvedFace, chars: set[str]) -> list[_Font]:
         """The face's own fonts; a font file that cannot be read as a font (truncated, not a font at all, a
@@ -216,5 +227,10 @@ class FontBook:
     def base(self, key: str) -> str:
         return self._base[key].name
 
-    def dash_height(self, key: str) -> float:
+    def dash_height(self, key: str) -> float | None:
+        """Centre of the face's "—" above the baseline, in em, where its outline says (None: it does not)."""
         return self._base[key].dash
+
+    def ref(self, key: str, name: str) -> FontRef:
+        """The font file behind a registered font, as face ``key`` draws with it."""
+        return self._refs[(key, name)]

@@ -1,0 +1,288 @@
+"""Pages of lines → the page frame: every glyph at its x and baseline in the font that draws it, every rule and page
+number where it goes. The last stage of layout; writers only serialize what this makes.
+
+- Vertical: a line of size s on ``rows`` grid rows has its em box (``metrics.em_ascent`` of s above the baseline,
+  the rest below: the ideographic box of CJK fonts) centred in those rows; rows are 225 mm / 22 = 28.99 pt.
+- Horizontal: justified lines spread their slack next to Chinese characters (never inside a Latin/digit run) and
+  fill the type area edge to edge; the last line of a paragraph is flush left.
+- Faces: each character is drawn by its role's face, digits and Latin by the Latin face, from the first font of
+  the face's chain that has it (``fonts.book``); a regular stand-in for a bold-by-design face is thickened.
+- Islands: a stretch of right-to-left text or a script whose letters change shape is ordered by the Unicode
+  Bidirectional Algorithm and shaped by HarfBuzz (glyph ids in the frame), then fitted into the width the line gave
+  it: never wider (condensed if need be), right-aligned when it reads right to left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from docgen.fonts import ResolvedFace
+from docgen.fonts.book import FontBook
+from docgen.layout import bidi
+from docgen.layout.chars import is_wide
+from docgen.layout.compose import TextLine
+from docgen.layout.frame import Frame, FramePage, Glyph, GlyphRun, Item, Pen, RuleItem
+from docgen.layout.linebreak import Glyph as LineGlyph
+from docgen.layout.paginate import Page, PagedDocument
+from docgen.layout.scripts import is_mark
+from docgen.layout.shaping import needs_shaping, shape
+from docgen.style import StyleProfile
+
+__all__ = ["position_pages"]
+
+
+@dataclass(frozen=True)
+class _Ink:
+    """How one character of one role is drawn: its pen (interned, so runs compare pens by identity), the
+    registered font's name (which the PDF writer embeds), its advance as drawn, and whether it is a space."""
+
+    pen: Pen
+    font: str
+    width: float
+    blank: bool
+
+
+class _Positioner:
+    def __init__(self, paged: PagedDocument, style: StyleProfile, faces: Mapping[str, ResolvedFace]) -> None:
+        self.paged = paged
+        self.style = style
+        self.faces = faces
+        self.book = FontBook(faces)
+        self.pitch = style.line_pitch
+        self.ascent = style.metrics["em_ascent"]
+        self._inks: dict[tuple[str, str], _Ink] = {}
+        self._pens: dict[tuple[object, ...], Pen] = {}
+
+    def face_of(self, role: str, ch: str) -> str:
+        if role == "page-number":
+            return self.style.role(role).font
+        return self.style.role(role).font if is_wide(ch) else "latin"
+
+    def collect_needs(self) -> dict[str, set[str]]:
+        needs: dict[str, set[str]] = {key: set() for key in self.faces}
+        pairs = {
+            (glyph.role, glyph.char)
+            for page in self.paged.pages
+            for placed in page.lines
+            for line in (placed.text.line, placed.text.tail)
+            if line is not None
+            for glyph in line.glyphs
+        }
+        for role, ch in pairs:
+            needs[self.face_of(role, ch)].add(ch)
+        needs[self.style.role("page-number").font] |= set(self.style.page_number_format + "0123456789")
+        return needs
+
+    def ink(self, role_name: str, ch: str) -> _Ink:
+        """How a character of a role is drawn (font, size, advance, colour), worked out once per document."""
+        key = (role_name, ch)
+        ink = self._inks.get(key)
+        if ink is None:
+            role = self.style.role(role_name)
+            face_key = self.face_of(role_name, ch)
+            font = self.book.font_for(face_key, ch)
+            drawn = self.book.width(font, ch, role.size)
+            scale = 1.0
+            if ch == "—" and drawn:  # join —— into one rule even where the font's dash is narrower
+                scale, drawn = role.size / drawn, role.size
+            face = self.style.face(role_name)
+            bold = face.embolden if self.faces[face.key].status in ("substitute", "default") else 0.0
+            ref = self.book.ref(face_key, font)
+            pen_key = (ref, role.size, role.color, bold * role.size, scale)
+            pen = self._pens.get(pen_key)
+            if pen is None:
+                pen = self._pens[pen_key] = Pen(ref, role.size, role.color, bold * role.size, scale)
+            ink = self._inks[key] = _Ink(pen, font, drawn, ch.isspace())
+        return ink
+
+    # -- lines -----------------------------------------------------------------------------------------------
+    def baseline(self, row: int, rows: int, size: float) -> float:
+        """The baseline's distance from the page's top edge: the em box centred in its rows."""
+        row_top = self.style.margin_top + row * self.pitch
+        return row_top + (rows * self.pitch - size) / 2 + self.ascent * size
+
+    def positions(self, text_line: TextLine) -> list[float]:
+        """x of every glyph of the line (before its tail), justified or aligned as the line says."""
+        s = self.style
+        line = text_line.line
+        left = s.margin_left + text_line.left + line.indent
+        available = s.type_width - text_line.left - text_line.right - line.indent
+        natural = line.width
+        xs: list[float] = []
+        x = left
+        if text_line.align == "center":
+            x += (available - natural) / 2
+        elif text_line.align == "right":
+            x += available - natural
+        extra = 0.0
+        stretch = [i for i in range(1, len(line.glyphs)) if _stretchable(line.glyphs[i - 1], line.glyphs[i])]
+        if text_line.align == "justify" and not line.last and stretch:
+            extra = (available - natural) / len(stretch)
+        stretch_at = set(stretch)
+        for i, glyph in enumerate(line.glyphs):
+            if i:
+                x += line.glyphs[i - 1].advance + glyph.gap + (extra if i in stretch_at else 0.0)
+            xs.append(x)
+        return xs
+
+    def line_items(self, row: int, text_line: TextLine) -> list[GlyphRun]:
+        size = self.style.role(text_line.role).size
+        y = self.baseline(row, text_line.rows, size)
+        items = self.glyphs(text_line.line.glyphs, self.positions(text_line), y)
+        if text_line.tail is not None:
+            tail = text_line.tail
+            x = self.style.margin_left + self.style.type_width - text_line.right - tail.width
+            tail_xs = []
+            for i, glyph in enumerate(tail.glyphs):
+                if i:
+                    x += tail.glyphs[i - 1].advance + glyph.gap
+                tail_xs.append(x)
+            items += self.glyphs(tail.glyphs, tail_xs, y)
+        return items
+
+    def glyphs(self, glyphs: tuple[LineGlyph, ...], xs: list[float], y: float) -> list[GlyphRun]:
+        """Glyph runs for a line's glyphs at their x positions; stretches that need shaping or right-to-left order
+        (islands) go through ``island``."""
+        if not any(needs_shaping(glyph.char) for glyph in glyphs):
+            return self.plain(glyphs, xs, y)
+        line = "".join(glyph.char for glyph in glyphs)
+        line_levels = bidi.line_levels(line)
+        special = [level > 0 or needs_shaping(ch) for level, ch in zip(line_levels, line, strict=True)]
+        for i in range(len(line) - 1, 0, -1):  # a combining mark is shaped with the letter it sits on
+            if special[i] and is_mark(line[i]) and not line[i - 1].isspace():
+                special[i - 1] = True
+        runs: list[GlyphRun] = []
+        start = 0
+        for i in range(1, len(line) + 1):
+            if i == len(line) or special[i] != special[start]:
+                if special[start]:
+                    runs += self.island(glyphs[start:i], xs[start:i], y, line_levels[start:i])
+                else:
+                    runs += self.plain(glyphs[start:i], xs[start:i], y)
+                start = i
+        return runs
+
+    def plain(self, glyphs: tuple[LineGlyph, ...], xs: list[float], y: float) -> list[GlyphRun]:
+        """Runs of glyphs of one pen; spaces are not drawn (and end a run)."""
+        runs: list[GlyphRun] = []
+        current: list[Glyph] = []
+        pen: Pen | None = None
+        for glyph, x in zip(glyphs, xs, strict=True):
+            ink = self._inks.get((glyph.role, glyph.char)) or self.ink(glyph.role, glyph.char)
+            if ink.blank or ink.pen is not pen:
+                if current:
+                    runs.append(GlyphRun(pen, y, tuple(current)))  # type: ignore[arg-type]
+                current, pen = [], None
+                if ink.blank:
+                    continue
+                pen = ink.pen
+            current.append(Glyph(x, glyph.char, ink.width))
+        if current:
+            runs.append(GlyphRun(pen, y, tuple(current)))  # type: ignore[arg-type]
+        return runs
+
+    def island(self, glyphs: tuple[LineGlyph, ...], xs: list[float], y: float, levels: list[int]) -> list[GlyphRun]:
+        """Shape an island run by run (one embedding level, one font), set the runs in visual order and fit them
+        into the width the layout gave the island: never wider (scaled down if need be), right-aligned when it
+        reads right to left."""
+        width = xs[-1] + glyphs[-1].advance - xs[0]
+        order = bidi.reorder(levels)
+        inks = [self.ink(glyph.role, glyph.char) for glyph in glyphs]
+        placed: list[tuple[_Ink, int | None, str, float, float, float]] = []  # ink, gid, text, advance, dx, dy (em)
+        i = 0
+        while i < len(order):
+            j = i + 1
+            while (
+                j < len(order)
+                and levels[order[j]] == levels[order[i]]
+                and inks[order[j]].pen is inks[order[i]].pen
+                and (order[j] - order[j - 1]) in (1, -1)
+            ):
+                j += 1
+            indexes = sorted(order[i:j])
+            run = "".join(glyphs[k].char for k in indexes)
+            ink = inks[order[i]]
+            path = ink.pen.font.path
+            if path.suffix.lower() != ".pfb" and not ink.blank:
+                for shaped in shape(str(path), ink.pen.font.index, run, rtl=levels[order[i]] % 2 == 1):
+                    placed.append((ink, shaped.glyph, shaped.text, shaped.advance, shaped.x_offset, shaped.y_offset))
+            else:  # a Type 1 font cannot be shaped: its characters as they are, in visual order
+                for k in order[i:j]:
+                    size = inks[k].pen.size
+                    placed.append((inks[k], None, glyphs[k].char, inks[k].width / size, 0.0, 0.0))
+            i = j
+        natural = sum(advance * ink.pen.size for ink, _, _, advance, _, _ in placed)
+        scale = min(1.0, width / natural) if natural > 0 else 1.0
+        x = xs[0] + (width - natural * scale if levels[0] % 2 else 0.0)
+        runs: list[GlyphRun] = []
+        for ink, gid, chars, advance, dx, dy in placed:
+            pen = ink.pen
+            if chars.strip() or gid is not None:
+                scaled = self._pens.setdefault(
+                    (pen.font, pen.size, pen.color, pen.stroke, pen.hscale * scale),
+                    Pen(pen.font, pen.size, pen.color, pen.stroke, pen.hscale * scale),
+                )
+                glyph = Glyph(x + dx * pen.size * scale, chars, advance * pen.size * scale, gid, dy * pen.size)
+                runs.append(GlyphRun(scaled, y, (glyph,)))
+            x += advance * pen.size * scale
+        return runs
+
+    # -- furniture ---------------------------------------------------------------------------------------------
+    def rules(self, page: Page) -> list[RuleItem]:
+        s = self.style
+        items = []
+        for mark in page.rules:
+            rule = s.rules[mark.key]
+            edge = mark.edge * self.pitch if mark.edge < s.lines_per_page else s.type_height
+            y = s.margin_top + edge
+            items.append(RuleItem(s.margin_left, s.margin_left + s.type_width, y, rule.width, rule.color, mark.key))
+        return items
+
+    def page_number(self, number: int) -> list[GlyphRun]:
+        s = self.style
+        role = s.role("page-number")
+        digits = s.page_number_format.replace("{n}", str(number))
+        inks = [self.ink("page-number", ch) for ch in digits]
+        width = sum(ink.width for ink in inks)
+        indent = s.page_number_indent * role.size
+        x = s.margin_left + s.type_width - indent - width if number % 2 else s.margin_left + indent
+        dash_centre = s.margin_top + s.type_height + s.page_number_distance
+        dash = self.book.dash_height(role.font)
+        y = dash_centre + (s.metrics["dash_height"] if dash is None else dash) * role.size
+        runs = []
+        for ch, ink in zip(digits, inks, strict=True):
+            if not ch.isspace():  # one glyph at a time: the number is set, not justified
+                runs.append(GlyphRun(ink.pen, y, (Glyph(x, ch, ink.width),)))
+            x += ink.width
+        return runs
+
+    def build(self, title: str, author: str) -> Frame:
+        self.book.prepare(self.collect_needs())
+        s = self.style
+        pages = []
+        for page in self.paged.pages:
+            items: list[Item] = []
+            for placed in page.lines:
+                items += self.line_items(placed.row, placed.text)
+            items += self.page_number(page.number)
+            items += self.rules(page)
+            pages.append(FramePage(s.page_width, s.page_height, tuple(items), page.number))
+        missing = {key: frozenset(chars) for key, chars in self.book.missing.items()}
+        fallbacks = {key: frozenset(chars) for key, chars in self.book.fallbacks.items()}
+        body = s.role("body")
+        base = self.book.base(body.font)
+        body_pen = Pen(self.book.ref(body.font, base), body.size)
+        return Frame(tuple(pages), title, author, missing, fallbacks, body_pen)
+
+
+def _stretchable(left: LineGlyph, right: LineGlyph) -> bool:
+    """Justification spreads space next to Chinese characters, never inside a Latin/digit run."""
+    return is_wide(left.char) or is_wide(right.char)
+
+
+def position_pages(
+    paged: PagedDocument, style: StyleProfile, faces: Mapping[str, ResolvedFace], title: str = "", author: str = ""
+) -> Frame:
+    """The page frame of a paginated document, drawn with the fonts resolved on this machine."""
+    return _Positioner(paged, style, faces).build(title, author)

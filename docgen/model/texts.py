@@ -1,0 +1,29 @@
+"""The text a reader sees in each block, in reading order: one handler per block type (tests and checks read it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from docgen.model.blocks import Blank, Block, Group, Hanging, Rule, Signature, Split, Text
+
+__all__ = ["TEXTS", "block_texts"]
+
+
+def _hanging(block: Hanging) -> list[str]:
+    return [(block.prefix if i == 0 else "") + item.label + item.text for i, item in enumerate(block.items)]
+
+
+#: Block type → the texts it shows (a group's are its children's, listed with them).
+TEXTS: dict[type, Callable[..., list[str]]] = {
+    Text: lambda block: [block.text],
+    Split: lambda block: [t for t in ("".join(r.text for r in block.left), "".join(r.text for r in block.right)) if t],
+    Hanging: _hanging,
+    Signature: lambda block: [t for t in (block.issuer, block.date) if t],
+    Rule: lambda block: [],
+    Blank: lambda block: [],
+    Group: lambda block: [],
+}
+
+
+def block_texts(block: Block) -> list[str]:
+    return TEXTS[type(block)](block)

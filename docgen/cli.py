@@ -25,7 +25,7 @@ from docgen.fonts import STATUS, resolve_fonts
 from docgen.harfbuzz import hide_from_reportlab
 from docgen.output import write_atomic
 from docgen.spec import load_spec
-from docgen.style import PROFILES_DIR, describe_profile, load_profile
+from docgen.style import PROFILES_DIR, describe_profile, explain, load_profile
 from docgen.template import export_templates, list_kinds
 from docgen.writers import FORMATS
 
@@ -141,6 +141,16 @@ def _parser() -> argparse.ArgumentParser:
     styles_sub.add_parser("list", help="列出自带的样式")
     show_cmd = styles_sub.add_parser("show", help="显示样式的全部生效值")
     show_cmd.add_argument("name", nargs="?", default="gbt9704", help="样式名或样式文件路径（默认 gbt9704）")
+    explain_cmd = styles_sub.add_parser("explain", help="说明一个样式值及它在哪个文件的哪一行设定")
+    explain_cmd.add_argument("key", help="角色.键（如 body.size、title.space_after）或 page.margin_top")
+    explain_cmd.add_argument("--style", default="gbt9704", help="样式名或样式文件路径（默认 gbt9704）")
+
+    debug_cmd = commands.add_parser("debug", help="查看排版的中间结果", description="查看排版的中间结果。")
+    debug_sub = debug_cmd.add_subparsers(dest="action", metavar="操作", required=True)
+    pages_cmd = debug_sub.add_parser("pages", help="把每一页印成文字网格（每行一个网格行）")
+    pages_cmd.add_argument("spec", type=Path, metavar="SPEC", help="规格文件（.yaml）")
+    pages_cmd.add_argument("--templates", type=Path, help="自定义模板目录")
+    pages_cmd.add_argument("--style", help="样式名或样式文件路径")
     return parser
 
 
@@ -263,7 +273,19 @@ def _styles(args: argparse.Namespace) -> int:
         for path in sorted(PROFILES_DIR.glob("*.yaml")):
             print(f"{path.stem}\t{path}")
         return 0
+    if args.action == "explain":
+        print(explain(load_profile(args.style, Path.cwd()), args.key))
+        return 0
     print(describe_profile(load_profile(args.name, Path.cwd())))
+    return 0
+
+
+def _debug(args: argparse.Namespace) -> int:
+    from docgen.document import render
+    from docgen.layout.dump import dump_pages
+
+    document = render(args.spec, templates=args.templates, style=args.style)
+    print(dump_pages(document.layout, document.style), end="")
     return 0
 
 
@@ -318,6 +340,7 @@ COMMANDS = {
     "fonts": _fonts,
     "templates": _templates,
     "styles": _styles,
+    "debug": _debug,
 }
 
 

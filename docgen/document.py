@@ -17,6 +17,7 @@ from docgen.errors import DocgenError, SourceRef, StyleError
 from docgen.fonts import ResolvedFace, resolve_fonts, substitution_notice
 from docgen.forked import can_fork, run_beside
 from docgen.layout.frame import Frame
+from docgen.layout.metrics import GridMetrics
 from docgen.layout.pages import PagedDocument, layout_document
 from docgen.model.blocks import DocModel
 from docgen.output import write_atomic
@@ -48,7 +49,11 @@ class Document:
     def layout(self) -> PagedDocument:
         """Lines placed on pages of the 公文 grid (computed once)."""
         if self._layout is None:
-            self._layout = layout_document(self.model, self.style)
+            from docgen.fonts.book import latin_advances
+
+            # Latin text is measured with the font that will draw it (Times New Roman's table where that is it).
+            metrics = GridMetrics(self.style, latin_advances(self.fonts["latin"]))
+            self._layout = layout_document(self.model, self.style, metrics)
         return self._layout
 
     @property

@@ -9,7 +9,7 @@ import logging
 import operator
 import os
 import pickle
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -234,3 +234,28 @@ class FontBook:
     def ref(self, key: str, name: str) -> FontRef:
         """The font file behind a registered font, as face ``key`` draws with it."""
         return self._refs[(key, name)]
+
+
+#: Families whose advances are Times New Roman's (metric twins): the layout's built-in table measures them exactly.
+TIMES_COMPATIBLE = frozenset({"Times New Roman", "Liberation Serif", "Tinos", "Times New Roman PS (reportlab)"})
+
+
+def latin_advances(face: ResolvedFace) -> Callable[[str], float | None] | None:
+    """How wide the Latin face draws a character, in em, for the layout to measure Latin text with the font that
+    will draw it; None for Times New Roman and its metric twins (the built-in table is exact and needs no font)."""
+    if face.family in TIMES_COMPATIBLE or face.requested == face.family == "Times New Roman":
+        return None
+    if face.path.suffix.lower() == ".pfb":
+        return None
+    path, index = face.path, face.index
+    if is_postscript_outline(path, index):
+        path, index = converted(path, index), 0
+    with FONT_LOCK:
+        font = pdfmetrics.getFont(_registered(path, index).name)
+    face_tables = font.face
+    cmap = face_tables.charToGlyph
+
+    def advance(ch: str) -> float | None:
+        return face_tables.getCharWidth(ord(ch)) / 1000 if ord(ch) in cmap else None
+
+    return advance

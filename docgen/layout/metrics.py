@@ -12,6 +12,7 @@ writes the same value, so both writers break lines at the same characters.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import lru_cache
 
 from docgen.layout import times
@@ -54,13 +55,22 @@ class GridMetrics:
       Word adds its own such space (中西文自动间距, on by default).
     """
 
-    def __init__(self, style: StyleProfile) -> None:
+    def __init__(self, style: StyleProfile, latin: Callable[[str], float | None] | None = None) -> None:
         self.sizes = {name: role.size for name, role in style.roles.items()}
         self.tracking = {name: grid_tracking(style, size) for name, size in self.sizes.items()}
+        self.latin = latin
 
     def advance(self, ch: str, role: str) -> float:
+        """Full-width: one em; half-width: the Latin face's advance (Times New Roman's metrics unless ``latin``,
+        the advance in em of the font that will draw it, is given and has the character)."""
         size = self.sizes[role]
-        return size if is_wide(ch) else latin_width(ch, size)
+        if is_wide(ch):
+            return size
+        if self.latin is not None:
+            em = self.latin(ch)
+            if em is not None:
+                return em * size
+        return latin_width(ch, size)
 
     def gap(self, left: str, left_role: str, right: str, right_role: str) -> float:
         if left_role == right_role and is_wide(left) == is_wide(right):

@@ -21,7 +21,6 @@ import datetime as dt
 import os
 from collections import Counter
 
-from docgen import __version__
 from docgen.layout.frame import Frame
 from docgen.writers.ofd.content import Ids, PageWriter, StampPlace
 from docgen.writers.ofd.fonts import FontTable
@@ -85,6 +84,8 @@ def render_ofd(frame: Frame, *, doc_id_seed: bytes | None = None, creation_date:
         assert embedded.subset is not None
         members.append((f"{DOC}/Res/{embedded.name}", embedded.subset.data))
     members += [(f"{DOC}/Res/{image.name}", image.data) for image in images.images]
+
+    from docgen import __version__  # here, not at import: the package may be importing this module
 
     identity = doc_id(doc_id_seed, members, frame.title, frame.author)
     entry = ofd_xml(identity, frame.title, frame.author, created, __version__)

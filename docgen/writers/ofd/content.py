@@ -34,10 +34,6 @@ from docgen.writers.ofd.xmltext import NS, UM_PER_PT, XML_HEAD, mm, rgb, text, u
 
 __all__ = ["Ids", "PageWriter", "StampPlace"]
 
-# The Boundary around a run's glyph origins reaches 1.2 em above the baseline, 0.5 em below it and 0.5 em beyond
-# the first origin and the last advance (plus the stroke): ink rises at most ~1.1 em (accented capitals, marks above
-# Arabic letters), falls ~0.4 em (Devanagari marks) and may overhang its advance. Readers may clip to it.
-
 
 class Ids:
     """OFD object IDs: one counter for the whole document (IDs are unique across all of it: §7.4)."""
@@ -114,6 +110,8 @@ class PageWriter:
     def _run(self, out: list[str], run: GlyphRun) -> None:
         pen = run.pen
         y = run.y
+        if not run.glyphs:
+            return
         if pen.hscale == 1.0 and self.fonts.plain(run):
             self._text_object(out, pen, _plain_codes(run.glyphs, y))
             return
@@ -157,6 +155,9 @@ class PageWriter:
         self._text_object(out, pen, [code], transform, pad)
 
     def _text_object(self, out: list[str], pen: Pen, codes: list[_Code], transform: str = "", pad: int = 0) -> None:
+        """The Boundary reaches 1.2 em above the baseline, 0.5 em below it and 0.5 em beyond the first origin and
+        the last advance, plus the stroke: ink rises at most ~1.1 em (accented capitals, marks above Arabic
+        letters), falls ~0.4 em (Devanagari marks) and may overhang its advance, and readers may clip to it."""
         head, colours, size, stroke = self._pen(pen)
         side = size // 2 + stroke
         if len(codes) == 1:

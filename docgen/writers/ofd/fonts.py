@@ -61,7 +61,7 @@ class FontTable:
         free ID after the fonts'."""
         for page in frame.pages:
             for item in page.items:
-                if not isinstance(item, GlyphRun):
+                if not isinstance(item, GlyphRun) or not item.glyphs:
                     continue
                 resource = self._by_ref.get(item.pen.font)
                 if resource is None:

@@ -128,8 +128,7 @@ def annotation_parts(
         page.append("</ofd:PageAnnot>\n")
         parts[f"{DOC}/Annots/Page_{number}/Annotation.xml"] = "".join(page)
     index.append("</ofd:Annotations>\n")
-    parts[f"{DOC}/Annots/Annotations.xml"] = "".join(index)
-    return parts
+    return {f"{DOC}/Annots/Annotations.xml": "".join(index), **parts}
 
 
 def doc_id(seed: bytes | None, members: Sequence[tuple[str, bytes]], title: str, author: str) -> str:

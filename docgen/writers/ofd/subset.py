@@ -15,16 +15,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import logging
 import os
 import tempfile
-import threading
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.cache import cache_root
+from docgen.fonts.convert import FONT_LOCK, quiet_fonttools
 
 __all__ = ["Subset", "subset_font"]
 
@@ -35,8 +33,6 @@ _MAGIC = b"docgen-ofd-subset 1\n"
 #: metrics (horizontal text only), AAT, signatures, tables fontTools cannot subset and would drop with a warning
 _DROP = ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern", "vhea", "vmtx", "VORG", "DSIG", "mort", "morx",
          "feat", "FFTM", "LTSH", "PCLT", "hdmx", "VDMX"]  # fmt: skip
-
-_LOCK = threading.Lock()  # the fontTools log level is process state; subsets are made one at a time
 
 
 @dataclass(frozen=True)
@@ -119,19 +115,6 @@ def _write_cache(key: str, subset: Subset) -> None:
 
 
 # -- making a subset --------------------------------------------------------------------------------------------
-@contextmanager
-def _quiet_fonttools():
-    """fontTools logs (in English) about tables it drops and about padding in old fonts' glyf tables: nothing a
-    clerk can act on, so it is silenced while subsetting."""
-    logger = logging.getLogger("fontTools")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
 def _make_subset(path: Path, index: int, codes: list[int], gids: list[int]) -> Subset:
     from fontTools import subset, ttLib  # lazily: about 0.15 s to import, needed only on a cache miss
 
@@ -145,7 +128,9 @@ def _make_subset(path: Path, index: int, codes: list[int], gids: list[int]) -> S
     options.recalc_timestamp = False  # same glyphs, same bytes
     options.ignore_missing_glyphs = True
     options.ignore_missing_unicodes = True
-    with _LOCK, _quiet_fonttools():
+    # fontTools' English log lines about old fonts' quirks (padding after glyf, tables it drops) are silenced;
+    # the lock is the one font conversion holds: the log level is process state
+    with FONT_LOCK, quiet_fonttools():
         try:
             # lazy: only the glyphs kept are decompiled; no recalculated bounding boxes: the kept glyphs keep
             # theirs, and the font-wide maxima of the whole font still bound the subset (recomputing them

@@ -26,7 +26,7 @@ from docgen.harfbuzz import hide_from_reportlab
 from docgen.output import write_atomic
 from docgen.spec import load_spec
 from docgen.style import PROFILES_DIR, describe_profile, explain, load_profile
-from docgen.template import export_templates, list_kinds
+from docgen.template import export_templates
 from docgen.writers import FORMATS
 
 EXIT_USER_ERROR = 2
@@ -259,8 +259,12 @@ def _build(args: argparse.Namespace) -> int:
 
 def _templates(args: argparse.Namespace) -> int:
     if args.action == "list":
-        for kind, folder in list_kinds(args.templates):
-            print(f"{kind}\t{folder}")
+        from docgen.kinds import kind_folders
+        from docgen.kinds import list_kinds as kinds_in
+
+        for kind in kinds_in(kind_folders(args.templates)):
+            names = "、".join(kind.names)
+            print(f"{kind.name}\t{kind.label}" + (f"（kind: 也可写 {names}）" if names else "") + f"\t{kind.folder}")
         return 0
     for path in export_templates(args.kind, args.directory, overwrite=args.force):
         print(f"已导出 {path}")

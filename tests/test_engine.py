@@ -88,7 +88,7 @@ def _circular_kind(root: Path) -> Path:
         encoding="utf-8",
     )
     (kind / "document.xml").write_text(
-        '{% import "builtin/parts/macros.xml" as parts %}\n'
+        '{% import "parts/macros.xml" as parts %}\n'
         '<document title="{{ spec.title }}">\n'
         "<title>{{ spec.title }}</title>\n"
         '<hanging role="distribution" prefix="传阅：">\n'

@@ -17,7 +17,7 @@ import jinja2
 from jinja2 import nodes
 
 from docgen.cache import cache_root
-from docgen.errors import DocgenError, OutputError, SourceRef, TemplateError
+from docgen.errors import DocgenError, OutputError, SourceRef, SpecError, TemplateError
 from docgen.model.blocks import DocModel
 from docgen.model.parse import parse_markup
 from docgen.output import write_atomic
@@ -204,26 +204,29 @@ def _check_blocks(env: jinja2.Environment, loader: jinja2.BaseLoader, name: str,
 
 
 def list_kinds(templates: str | os.PathLike[str] | None = None) -> list[tuple[str, Path]]:
-    """Document kinds the template folders offer (a kind is a folder holding document.xml), clerk folders first."""
-    folders = ([Path(templates)] if templates else []) + [builtin_templates_dir()]
-    seen: dict[str, Path] = {}
-    for folder in folders:
-        if folder.is_dir():
-            for kind in sorted(folder.iterdir()):
-                if (kind / "document.xml").is_file():
-                    seen.setdefault(kind.name, kind)
-    return list(seen.items())
+    """Document kinds the template folders offer (a kind is a folder with document.xml), clerk folders first."""
+    from docgen.kinds import kind_folders
+    from docgen.kinds import list_kinds as kinds_in
+
+    return [(kind.name, kind.folder) for kind in kinds_in(kind_folders(templates))]
 
 
 def export_templates(kind: str, target: Path, *, overwrite: bool = False) -> list[Path]:
-    """Copy a kind's built-in templates (and the base they extend) into ``target`` for a clerk to edit."""
+    """Copy a kind's built-in folder (its template, field table and example), the base template and the shared
+    parts it uses into ``target``, for a clerk to edit."""
+    from docgen.kinds import find_kind, kind_folders
+
     source = builtin_templates_dir()
-    if not (source / kind / "document.xml").is_file():
-        kinds = "、".join(name for name, _ in list_kinds())
-        raise TemplateError(f"没有“{kind}”这种公文模板", hint=f"可导出的模板：{kinds}")
+    try:
+        found = find_kind(kind, kind_folders(None))
+    except SpecError as error:
+        raise TemplateError(error.message, hint=error.hint) from None
     if target.exists() and not target.is_dir():
         raise OutputError("目标已存在，而且不是目录", SourceRef(str(target)), hint="换一个目录名")
-    files = [source / "base.xml", source / kind / "document.xml"]
+    # The shared markup (parts/macros.xml) comes along: a clerk's copy is used before docgen's. The shared field
+    # declarations do not: they are docgen's contract with every kind, not a clerk's to change.
+    files = [source / "base.xml", source / "parts" / "macros.xml", *sorted(found.folder.iterdir())]
+    files = [path for path in files if path.is_file()]
     copies = [target / path.relative_to(source) for path in files]
     existing = [copy for copy in copies if copy.exists()]
     if existing and not overwrite:

@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docgen.document import FORMATS, build
+from docgen.document import build
 from docgen.errors import DocgenError, OutputError, SourceRef
+from docgen.writers import DEFAULT_FORMATS
 
 INTERNAL_ERROR = "docgen 内部错误：这不是你的规格文件的问题，请把上面的信息报告给开发者。"
 
@@ -159,7 +160,7 @@ def _in_pool(
 def build_many(
     specs: Iterable[str | os.PathLike[str]],
     out_dir: str | os.PathLike[str] | None = None,
-    formats: Iterable[str] = FORMATS,
+    formats: Iterable[str] = DEFAULT_FORMATS,
     *,
     jobs: int = 1,
     templates: str | os.PathLike[str] | None = None,

@@ -27,7 +27,7 @@ from docgen.output import write_atomic
 from docgen.spec import load_spec
 from docgen.style import PROFILES_DIR, describe_profile, explain, load_profile
 from docgen.template import export_templates
-from docgen.writers import FORMATS
+from docgen.writers import DEFAULT_FORMATS, FORMATS
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL = 70
@@ -96,7 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("specs", nargs="+", type=Path, metavar="SPEC", help="规格文件（.yaml）")
     build_cmd.add_argument("-o", "--out-dir", type=Path, help="输出目录（默认与规格文件同目录）")
     build_cmd.add_argument(
-        "-f", "--format", action="append", choices=FORMATS, dest="formats", help="输出格式，可重复（默认 docx 和 pdf）"
+        "-f",
+        "--format",
+        action="append",
+        choices=FORMATS,
+        dest="formats",
+        help="输出格式，可重复：docx、pdf、ofd（默认 docx 和 pdf）",
     )
     build_cmd.add_argument("-j", "--jobs", type=int, default=1, help="同时排版的进程数（默认 1）")
     build_cmd.add_argument("--templates", type=Path, help="自定义模板目录，先于自带模板查找")
@@ -235,7 +240,7 @@ def _build(args: argparse.Namespace) -> int:
     result = build_many(
         [spec for spec in args.specs if spec not in refused],
         out_dir=args.out_dir,
-        formats=args.formats or FORMATS,
+        formats=args.formats or DEFAULT_FORMATS,
         jobs=max(1, args.jobs),
         templates=args.templates,
         style=args.style,

@@ -25,7 +25,7 @@ from docgen.spec import Spec, load_spec
 from docgen.style import PROFILES_DIR, StyleProfile, load_profile
 from docgen.template import render_model
 from docgen.untrusted import Limits, check_paths, check_profile_fonts, check_size, normalize_roots
-from docgen.writers import FORMATS, WRITERS
+from docgen.writers import DEFAULT_FORMATS, FORMATS, WRITERS
 
 LOG = logging.getLogger("docgen")
 _NOTICES_GIVEN: set[str] = set()
@@ -95,6 +95,10 @@ class Document:
 
     def to_pdf(self) -> bytes:
         return self.to_bytes("pdf")
+
+    def to_ofd(self) -> bytes:
+        """The document as OFD (GB/T 33190-2016), the fixed-layout format Chinese e-government archives use."""
+        return self.to_bytes("ofd")
 
     def to_bytes(self, fmt: str) -> bytes:
         if fmt not in WRITERS:
@@ -179,7 +183,7 @@ def render(
 def build(
     spec: str | os.PathLike[str] | dict[str, Any] | Spec,
     out_dir: str | os.PathLike[str] | None = None,
-    formats: Iterable[str] = FORMATS,
+    formats: Iterable[str] = DEFAULT_FORMATS,
     *,
     templates: str | os.PathLike[str] | None = None,
     style: str | os.PathLike[str] | StyleProfile | None = None,

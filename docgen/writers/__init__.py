@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from docgen.document import Document
 
-__all__ = ["FORMATS", "WRITERS"]
+__all__ = ["DEFAULT_FORMATS", "FORMATS", "WRITERS"]
 
 
 def _docx(document: Document) -> bytes:
@@ -28,6 +28,14 @@ def _pdf(document: Document) -> bytes:
     return render_pdf(document.frame)
 
 
+def _ofd(document: Document) -> bytes:
+    from docgen.writers.ofd import render_ofd
+
+    return render_ofd(document.frame)
+
+
 #: format → writer, in the order formats are listed to users
-WRITERS: dict[str, Callable[[Document], bytes]] = {"docx": _docx, "pdf": _pdf}
+WRITERS: dict[str, Callable[[Document], bytes]] = {"docx": _docx, "pdf": _pdf, "ofd": _ofd}
 FORMATS = tuple(WRITERS)
+#: what `docgen build` writes when no format is asked for
+DEFAULT_FORMATS = ("docx", "pdf")

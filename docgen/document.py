@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import DocgenError, SourceRef, StyleError
+from docgen.errors import DocgenError, SourceRef, StyleError, TemplateError
 from docgen.fonts import ResolvedFace, resolve_fonts, substitution_notice
 from docgen.forked import can_fork, run_beside
 from docgen.layout.frame import Frame
@@ -24,7 +24,7 @@ from docgen.output import write_atomic
 from docgen.spec import Spec, load_spec
 from docgen.style import PROFILES_DIR, StyleProfile, load_profile
 from docgen.template import render_model
-from docgen.untrusted import Limits, check_paths, check_profile_fonts, check_size, normalize_roots
+from docgen.untrusted import Limits, check_files, check_paths, check_profile_fonts, check_size, normalize_roots
 from docgen.writers import DEFAULT_FORMATS, FORMATS, WRITERS
 
 LOG = logging.getLogger("docgen")
@@ -49,10 +49,14 @@ class Document:
     def layout(self) -> PagedDocument:
         """Lines placed on pages of the 公文 grid (computed once)."""
         if self._layout is None:
-            from docgen.fonts.book import latin_advances
+            from docgen.fonts.book import ink_extent, latin_advances
 
-            # Latin text is measured with the font that will draw it (Times New Roman's table where that is it).
-            metrics = GridMetrics(self.style, latin_advances(self.fonts["latin"]))
+            def ink(role: str, text: str) -> tuple[float, float] | None:
+                return ink_extent(self.fonts[self.style.role(role).font], text)
+
+            # Latin text is measured with the font that will draw it (Times New Roman's table where that is it);
+            # a placed line (a 标志) is placed by the ink of the font that draws it.
+            metrics = GridMetrics(self.style, latin_advances(self.fonts["latin"]), ink)
             self._layout = layout_document(self.model, self.style, metrics)
         return self._layout
 
@@ -170,14 +174,52 @@ def render(
         allowed = normalize_roots(roots)
         limits = limits or Limits()
         check_paths(loaded, allowed)
+        check_files(loaded, allowed)
         check_size(loaded, limits)
         template_limits = limits.template
     profile = _style_for(loaded, style, allowed)
     if allowed is not None:
         check_profile_fonts(profile, allowed)
     model = render_model(loaded, templates, template_limits)
+    _check_images(model, loaded)
     name = loaded.path.stem if loaded.path else "document"
     return Document(model, profile, name)
+
+
+def _declared_files(spec: Spec) -> set[str]:
+    """The files the spec declared in its ``file`` fields (validated: regular files, images, inside the roots)."""
+    files: set[str] = set()
+
+    def walk(field: Any, value: Any) -> None:
+        if value is None:
+            return
+        if field.type == "file" and isinstance(value, str):
+            files.add(value)
+        elif field.type == "list" and field.of is not None:
+            for item in value:
+                walk(field.of, item)
+        elif field.type == "mapping":
+            for child in field.fields:
+                walk(child, value.get(child.name))
+
+    if spec.schema is not None:
+        walk(spec.schema.fields, spec.content)
+    return files
+
+
+def _check_images(model: DocModel, spec: Spec) -> None:
+    """A template may show only images the spec declared (a seal named in the spec): never a file it names itself."""
+    from docgen.model.blocks import Signature
+
+    declared = _declared_files(spec)
+    for _, block in model.walk():
+        if isinstance(block, Signature):
+            for signer in block.signers:
+                if signer.image and signer.image not in declared:
+                    raise TemplateError(
+                        f"模板要显示的图片“{signer.image}”不是规格里写的图片文件",
+                        hint="印章、签名章图片只能来自规格（如 signature.seals），模板不能自己指定文件",
+                    )
 
 
 def build(

@@ -23,10 +23,7 @@ __all__ = ["can_fork", "run_beside"]
 
 def can_fork() -> bool:
     return (
-        hasattr(os, "fork")
-        and sys.platform != "darwin"
-        and (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1
+        hasattr(os, "fork") and sys.platform != "darwin" and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
     )
 
 

@@ -97,6 +97,17 @@ def check_paths(spec: Spec, roots: list[Path]) -> None:
         )
 
 
+def check_files(spec: Spec, roots: list[Path]) -> None:
+    """Image files a spec declares (seals) must lie inside the roots too."""
+    from docgen.document import _declared_files
+
+    for file in sorted(_declared_files(spec)):
+        if not inside(Path(file), roots):
+            raise UntrustedInputError(
+                f"规格引用了允许范围以外的文件：{file}", hint="不受信任的规格只能引用服务指定目录里的图片"
+            )
+
+
 def check_profile_fonts(profile: StyleProfile, roots: list[Path]) -> None:
     for face in profile.fonts.values():
         if face.file and not inside(Path(face.file), roots):

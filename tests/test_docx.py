@@ -145,7 +145,7 @@ def test_masthead(seed: DocxXml) -> None:
     (rule,) = rules_in(issuer)
     assert rule["color"] == "FF0000"
     assert rule["width"] == pytest.approx(156 * 72 / 25.4, abs=0.1)  # the type area's width
-    assert rule["top"] == pytest.approx(5 * 28.95, abs=0.1)  # under the issuer line (grid row 5)
+    assert rule["top"] == pytest.approx(28.95, abs=0.1)  # one grid row below the top of the issuer line: under it
     tab = issuer.element.find("w:pPr/w:tabs/w:tab", NS)
     assert attr(tab, "val") == "right"
 
@@ -210,18 +210,18 @@ def test_distribution_between_thick_and_thin_rules(full: DocxXml) -> None:
     assert cc.text == "抄送：市委办公室，市人大常委会办公室，市政协办公室，市纪委监委，市中级人民法院，市人民检察院。"
     assert printed.text == "某某市人民政府办公室\t2024年5月8日印发"
     assert full.size_pt(cc) == 14 and full.east_asian_font(cc) == FANGSONG
-    # Each rule is anchored to the 版记 paragraph next to it: the first two to 抄送, the last to 印发 (so each
-    # moves with its text when a clerk edits the document).
-    top, thin = rules_in(cc)
-    (bottom,) = rules_in(printed)
+    # Each rule is anchored to the line it borders, measured from that line's top (so it moves with its text when a
+    # clerk edits the document): the first over 抄送, the thin one over 印发, the last under 印发.
+    (top,) = rules_in(cc)
+    thin, bottom = rules_in(printed)
     mm = 72 / 25.4
     assert [r["thickness"] for r in (top, thin, bottom)] == pytest.approx([0.35 * mm, 0.25 * mm, 0.35 * mm], abs=0.01)
     assert {r["color"] for r in (top, thin, bottom)} == {"000000"}
     assert all(r["width"] == pytest.approx(156 * mm, abs=0.1) for r in (top, thin, bottom))
-    # Last rule on the 版心's bottom edge; the thin one between 抄送 (two lines here) and 印发.
-    assert bottom["top"] == pytest.approx(225 * mm, abs=0.1)
-    assert thin["top"] == pytest.approx(21 * 28.95, abs=0.1)  # above the last grid row (印发)
-    assert top["top"] == pytest.approx(19 * 28.95, abs=0.1)  # above the two 抄送 rows
+    # Where the lines themselves are on the page (the last rule on the 版心's bottom edge) is measured in LibreOffice's
+    # rendering by test_rendered.py.
+    assert top["top"] == thin["top"] == 0
+    assert bottom["top"] == pytest.approx(28.95, abs=0.1)  # one grid row: the bottom of the 印发 line
     # 抄送 continuation lines align after the colon: hanging indent of three 4号 characters.
     assert attr(cc.element.find("w:pPr/w:ind", NS), "hanging") == "840"
     assert full.paragraphs()[-1].text == printed.text  # 版记 is the last thing in the document
@@ -268,13 +268,14 @@ def test_every_spec_paragraph_reaches_the_document_in_order(seed: DocxXml) -> No
 
 
 def rules_in(para) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
-    """Line shapes anchored in a paragraph: their position below the type area's top, length, stroke and colour."""
+    """Line shapes anchored in a paragraph: their position below the top of the line they are anchored to, length,
+    stroke and colour."""
     wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
     a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
     out = []
     for anchor in para.element.iter(f"{wp}anchor"):
         position = anchor.find(f"{wp}positionV")
-        assert position.get("relativeFrom") == "margin"
+        assert position.get("relativeFrom") == "line"
         assert anchor.find(f"{wp}wrapNone") is not None
         line = next(anchor.iter(f"{a}ln"))
         out.append(

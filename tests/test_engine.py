@@ -40,6 +40,8 @@ MINIMAL = {
     "split": '<split role="body"><left>a</left><right>b</right></split>',
     "hanging": '<hanging role="body" prefix="p"><item>x</item></hanging>',
     "signature": '<signature issuer="x" date="y"/>',
+    "mark": '<mark role="title" suffix="文件"><name>x</name></mark>',
+    "signers": '<signers role="body" number="n" label="签发人："><name>x</name></signers>',
     "rule": '<rule key="masthead"/>',
     "blank": '<blank rows="1"/>',
     "group": '<group at="bottom"><text role="body">x</text></group>',

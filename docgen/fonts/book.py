@@ -9,6 +9,7 @@ import logging
 import operator
 import os
 import pickle
+import struct
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -259,3 +260,32 @@ def latin_advances(face: ResolvedFace) -> Callable[[str], float | None] | None:
         return face_tables.getCharWidth(ord(ch)) / 1000 if ord(ch) in cmap else None
 
     return advance
+
+
+def ink_extent(face: ResolvedFace, text: str) -> tuple[float, float] | None:
+    """How far the ink of ``text`` drawn in the face reaches above and below the baseline, in em (the tallest
+    glyph's yMax and the lowest glyph's yMin, from its outline); None when the face has no outlines to read (a
+    Type 1 font) or none of the characters. What a ruler measures: the 标志's top edge is its ink."""
+    if face.path.suffix.lower() == ".pfb":
+        return None
+    path, index = face.path, face.index
+    if is_postscript_outline(path, index):
+        path, index = converted(path, index), 0
+    with FONT_LOCK:
+        tables = pdfmetrics.getFont(_registered(path, index).name).face
+    glyf = tables.table.get("glyf")
+    if glyf is None:
+        return None
+    data, positions, upem = tables._ttf_data, tables.glyphPos, tables.unitsPerEm
+    top = bottom = None
+    for ch in set(text):
+        glyph = tables.charToGlyph.get(ord(ch)) if ord(ch) in tables.charToGlyph else None
+        if glyph is None or glyph + 1 >= len(positions) or positions[glyph + 1] == positions[glyph]:
+            continue  # no glyph, or an empty one (a space)
+        start = glyf["offset"] + positions[glyph]
+        y_min, y_max = struct.unpack_from(">hxxh", data, start + 4)
+        top = y_max if top is None else max(top, y_max)
+        bottom = y_min if bottom is None else min(bottom, y_min)
+    if top is None or bottom is None:
+        return None
+    return top / upem, bottom / upem

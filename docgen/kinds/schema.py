@@ -17,7 +17,10 @@ Types: ``text`` (one piece of text; ``multiline`` keeps newlines as breaks; ``pa
 ``pattern_hint`` checks its form), ``paragraphs`` (text or a list of texts), ``date`` (2023-03-15 or 2023年3月15日),
 ``integer``, ``boolean``, ``choice`` (one of ``choices``; ``aliases`` maps other spellings), ``list`` (``of`` one
 field, ``min_items``/``max_items``), ``mapping`` (``fields``; ``one_of``: at least one of these must be given),
-``body`` (paragraphs, numbered headings and the other body items). ``part: NAME`` refers to a declaration in
+``body`` (paragraphs, numbered headings and the other body items), ``file`` (an image beside the spec, such as a seal:
+``file_types`` among png, jpeg, svg). A text may have to be of a named ``format`` (doc-number, secrecy,
+copy-number: ``docgen/kinds/formats.py``); a list with ``scalar_ok`` takes one value written on its own as a list of
+one. ``part: NAME`` refers to a declaration in
 ``templates/parts/fields.yaml`` or the kind's own ``parts:``.
 """
 
@@ -33,7 +36,7 @@ from docgen.spec.yamlsource import KeyPath, YamlDocument, format_path
 
 __all__ = ["TYPES", "Field", "parse_fields"]
 
-TYPES = ("text", "paragraphs", "date", "integer", "boolean", "choice", "list", "mapping", "body")
+TYPES = ("text", "paragraphs", "date", "integer", "boolean", "choice", "list", "mapping", "body", "file")
 _KEYS = (
     "type",
     "part",
@@ -47,6 +50,9 @@ _KEYS = (
     "pattern",
     "pattern_message",
     "pattern_hint",
+    "format",
+    "file_types",
+    "scalar_ok",
     "max_chars",
     "default",
     "of",
@@ -77,6 +83,12 @@ class Field:
     pattern: str | None = None
     pattern_message: str = ""
     pattern_hint: str = ""
+    #: a named form (``docgen/kinds/formats.py``): doc-number, secrecy, copy-number
+    format: str | None = None
+    #: for a file: which kinds of file (png, jpeg, svg)
+    file_types: tuple[str, ...] = ()
+    #: for a list: one value written on its own stands for a list of one
+    scalar_ok: bool = False
     max_chars: int | None = None
     default: Any = None
     of: Field | None = None
@@ -156,6 +168,12 @@ class _Reader:
                 re.compile(pattern)
             except re.error as exc:
                 raise self.error(doc, (*path, "pattern"), f"pattern 不是有效的正则表达式：{exc}") from None
+        from docgen.kinds.formats import FORMATS
+
+        if raw.get("format") is not None and raw["format"] not in FORMATS:
+            hint = f"可用：{'、'.join(FORMATS)}"
+            raise self.error(doc, (*path, "format"), f"没有“{raw['format']}”这种格式", hint)
+        file_types = tuple(str(t) for t in raw.get("file_types") or ("png", "jpeg", "svg"))
         choices = tuple(str(c) for c in raw.get("choices") or ())
         if kind == "choice" and not choices:
             raise self.error(doc, path, "choice 类型的字段要写 choices: 列出可选的值")
@@ -177,6 +195,9 @@ class _Reader:
             pattern=pattern,
             pattern_message=str(raw.get("pattern_message") or ""),
             pattern_hint=str(raw.get("pattern_hint") or ""),
+            format=raw.get("format"),
+            file_types=file_types if kind == "file" else (),
+            scalar_ok=bool(raw.get("scalar_ok", False)),
             max_chars=raw.get("max_chars"),
             default=raw.get("default"),
             of=of,

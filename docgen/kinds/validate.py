@@ -10,9 +10,12 @@ import dataclasses
 import datetime as dt
 import difflib
 import re
+from pathlib import Path
 from typing import Any
 
 from docgen.errors import Diagnostic, SpecError
+from docgen.inputs import MB, read_bounded
+from docgen.kinds.formats import check_format
 from docgen.kinds.record import Record
 from docgen.kinds.schema import Field
 from docgen.spec.yamlsource import KeyPath, YamlDocument
@@ -22,6 +25,8 @@ __all__ = ["MAX_TEXT_CHARS", "validate_content"]
 #: One text field may hold at most this many characters: a 100,000-character paragraph builds (in about a second);
 #: ten times more is a mistake, not a paragraph.
 MAX_TEXT_CHARS = 1_000_000
+#: An image (a seal) is tens of kilobytes; a bound keeps a wrong file (a photo archive) out.
+MAX_IMAGE_BYTES = 16 * MB
 #: Validation stops collecting after this many problems (the rest are the same slip again, and it bounds the work).
 MAX_PROBLEMS = 100
 
@@ -47,8 +52,9 @@ class _TooMany(Exception):
 
 
 class _Validator:
-    def __init__(self, doc: YamlDocument) -> None:
+    def __init__(self, doc: YamlDocument, base_dir: Path | None = None) -> None:
         self.doc = doc
+        self.base_dir = base_dir
         self.problems: list[Diagnostic] = []
 
     def problem(self, path: KeyPath, message: str, hint: str | None = None, *, at_key: bool = False) -> object:
@@ -106,7 +112,27 @@ class _Validator:
             return self.problem(
                 path, field.pattern_message or f"“{text}”的写法不对（{field.title}）", field.pattern_hint or None
             )
+        if field.format and (wrong := check_format(field.format, text)):
+            return self.problem(path, *wrong)
         return text
+
+    def _file(self, field: Field, path: KeyPath, raw: Any) -> Any:
+        """An image beside the spec (a seal): read to check it is one of the kinds allowed; its absolute path."""
+        text = self._text(field, path, raw)
+        if text is _INVALID or text is None:
+            return text
+        file = Path(text).expanduser()
+        if not file.is_absolute():
+            file = (self.base_dir or Path.cwd()) / file
+        try:
+            head = read_bounded(file, MAX_IMAGE_BYTES, "图片文件", SpecError)[:512]
+        except SpecError as error:
+            return self.problem(path, f"{error.message}：{text}", error.hint)
+        kind = image_kind(head)
+        if kind not in field.file_types:
+            allowed = "、".join(t.upper() for t in field.file_types)
+            return self.problem(path, f"“{text}”不是 {allowed} 图片", f"{field.title}要用 {allowed} 格式的图片文件")
+        return str(file.absolute())
 
     def _choice(self, field: Field, path: KeyPath, raw: Any) -> Any:
         text = self._text(field, path, raw)
@@ -164,6 +190,8 @@ class _Validator:
         return raw
 
     def _list(self, field: Field, path: KeyPath, raw: Any) -> Any:
+        if field.scalar_ok and not isinstance(raw, (list, dict)):
+            raw = [raw]
         items = self.items(field, path, raw)
         if items is _INVALID:
             return items
@@ -267,10 +295,24 @@ def unknown_key(doc: YamlDocument, path: KeyPath, allowed: tuple[str, ...], what
     return Diagnostic(f"{what}中没有“{key}”这个键", doc.ref(path, at_key=True), hint)
 
 
-def validate_content(doc: YamlDocument, fields: Field, ignore: tuple[str, ...] = ()) -> Record:
+def image_kind(head: bytes) -> str | None:
+    """png, jpeg or svg, by the file's first bytes; None for anything else."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<svg", b"<?xml")) and b"<svg" in head.lower():
+        return "svg"
+    return None
+
+
+def validate_content(
+    doc: YamlDocument, fields: Field, ignore: tuple[str, ...] = (), base_dir: Path | None = None
+) -> Record:
     """The spec's content (every top-level key but ``ignore``: kind, style, templates) validated against the
     kind's fields; a SpecError listing every problem (up to MAX_PROBLEMS) otherwise."""
-    validator = _Validator(doc)
+    validator = _Validator(doc, base_dir)
     data = doc.data
     result: Any = _INVALID
     try:

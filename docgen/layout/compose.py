@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from docgen.errors import StyleError
 from docgen.layout.linebreak import Line, Metrics, TitleBreaks, balance_lines, break_lines, text_width
-from docgen.model.blocks import Blank, Block, Group, Hanging, Rule, Signature, Split, Text
+from docgen.model.blocks import Blank, Block, Group, Hanging, Mark, Rule, Signature, Signers, Split, Text
 from docgen.style import RoleStyle, StyleProfile
 
 __all__ = ["COMPOSERS", "Chunk", "Composer", "TextLine"]
@@ -21,8 +21,11 @@ __all__ = ["COMPOSERS", "Chunk", "Composer", "TextLine"]
 @dataclass(frozen=True)
 class TextLine:
     """One line of text: ``line`` set between ``left`` and ``right`` indents; ``tail`` is a right-aligned second part
-    on the same line (印发日期 after 印发机关, the date after the issuer in a masthead). ``block`` is the block it
-    belongs to; ``para`` which paragraph of it (附件说明 items, 署名 and 日期 …)."""
+    on the same line (印发日期 after 印发机关, the date after the issuer in a masthead), ``lead`` a left part at
+    ``lead_left`` (the 发文字号 on the line of the last 签发人). ``block`` is the block it belongs to; ``para`` which
+    paragraph of it (附件说明 items, 署名 and 日期 …). ``size`` is its role's size; ``hscale`` condenses it to fit
+    (a 标志). ``shares_row``: on the same grid row as the line before it (names of joint issuers side by side).
+    ``offset``: in a placed chunk, its baseline's distance below the chunk's first baseline."""
 
     role: str
     line: Line
@@ -33,6 +36,27 @@ class TextLine:
     tail: Line | None = None
     para: int = 0
     block: int = 0
+    size: float = 16.0
+    hscale: float = 1.0
+    shares_row: bool = False
+    offset: float = 0.0
+    lead: Line | None = None
+    lead_left: float = 0.0
+
+
+@dataclass(frozen=True)
+class ChunkImage:
+    """An image placed against a line of its chunk: its left edge ``x`` pt right of the type area's left edge, its
+    top ``dy`` pt below the top of that line's first grid row; ``behind`` the text, as a stamp's ink would be."""
+
+    path: str
+    width: float
+    height: float
+    line: int
+    x: float
+    dy: float
+    behind: bool = True
+    key: str = ""
 
 
 @dataclass
@@ -54,6 +78,12 @@ class Chunk:
     flow_rule: str | None = None
     #: empty rows inside a group before the line at this index (the children's own spacing)
     gaps: dict[int, int] = field(default_factory=dict)
+    #: placed at an absolute height (a 标志): (distance in pt, measured from "type-area" or "paper", the first
+    #: line's ink top in em above its baseline)
+    place: tuple[float, str, float] | None = None
+    images: list[ChunkImage] = field(default_factory=list)
+    #: lines of the text before it that must move with it to a new page (a signature takes the last line along)
+    keep_previous: int = 0
 
 
 class Composer:
@@ -89,20 +119,24 @@ class Composer:
         r = self.role(role)
         left, right = self.chars(role, r.indent_left), self.chars(role, r.indent_right)
         lines = break_lines(runs, self.width - left - right, self.metrics, self.chars(role, r.first_indent))
-        return [TextLine(role, line, align or r.align, left, right, r.lines, block=block) for line in lines]
+        return [
+            TextLine(role, line, align or r.align, left, right, r.lines, block=block, size=r.size) for line in lines
+        ]
 
     def single(self, text: str, role: str, right: float, para: int, block: int) -> list[TextLine]:
         r = self.role(role)
         left = self.chars(role, r.indent_left)
         lines = break_lines([(text, role)], self.width - left - right, self.metrics)
-        return [TextLine(role, line, r.align, left, right, r.lines, para=para, block=block) for line in lines]
+        return [
+            TextLine(role, line, r.align, left, right, r.lines, para=para, block=block, size=r.size) for line in lines
+        ]
 
     def balanced(self, text: str, role: str, block: int) -> list[TextLine]:
         r = self.role(role)
         out = []
         for part in balance_lines(text, role, self.width, self.metrics, self.title_breaks):
             (line,) = break_lines([(part, role)], float("inf"), self.metrics)
-            out.append(TextLine(role, line, r.align, rows=r.lines, block=block))
+            out.append(TextLine(role, line, r.align, rows=r.lines, block=block, size=r.size))
         return out
 
     def split(self, left_text: str, right_text: str, role: str, block: int) -> TextLine:
@@ -110,7 +144,7 @@ class Composer:
         (head,) = break_lines([(left_text, role)], float("inf"), self.metrics)
         (tail,) = break_lines([(right_text, role)], float("inf"), self.metrics)
         left, right = self.chars(role, r.indent_left), self.chars(role, r.indent_right)
-        return TextLine(role, head, "left", left, right, r.lines, tail, block=block)
+        return TextLine(role, head, "left", left, right, r.lines, tail, block=block, size=r.size)
 
     def hanging(
         self, prefix: str, label: str, text: str, role: str, hang_from: float, para: int, block: int
@@ -122,20 +156,44 @@ class Composer:
         start = hang_from if prefix else left - label_width
         right = self.chars(role, self.role(role).indent_right)
         lines = break_lines([(prefix + label + text, role)], self.width - left - right, self.metrics, start - left)
-        return [TextLine(role, line, "left", left, right, para=para, block=block) for line in lines]
+        return [
+            TextLine(role, line, "left", left, right, para=para, block=block, size=self.role(role).size)
+            for line in lines
+        ]
 
-    def signature_indents(self, block: Signature) -> tuple[float, float]:
+    def signature_indents(self, role: str, issuer: str, date: str) -> tuple[float, float]:
         """§7.3.5.2: issuer 右空二字 (the role's right indent); the date starts ``signature_date_shift`` characters
         right of the issuer's first character, and is itself at least that far from the right edge (the issuer
         moves left when the date is longer)."""
-        role = block.role
         two = self.chars(role, self.role(role).indent_right)
-        name = text_width(block.issuer, role, self.metrics)
-        date = text_width(block.date, role, self.metrics)
+        name = text_width(issuer, role, self.metrics)
+        date_width = text_width(date, role, self.metrics)
         shift = self.chars(role, self.style.layout["signature_date_shift"])
-        name_right = max(two, two + date + shift - name)
-        date_right = name_right + name - shift - date
+        name_right = max(two, two + date_width + shift - name)
+        date_right = name_right + name - shift - date_width
         return name_right, date_right
+
+    def line_at(self, text: str, role: str, left: float, block: int, para: int = 0, **extra: object) -> TextLine:
+        """One unbroken line whose first character is ``left`` pt right of the type area's left edge."""
+        r = self.role(role)
+        (line,) = break_lines([(text, role)], float("inf"), self.metrics)
+        return TextLine(role, line, "left", left, 0.0, r.lines, para=para, block=block, size=r.size, **extra)  # type: ignore[arg-type]
+
+    def image_size(self, path: str, default_width: float) -> tuple[float, float]:
+        """An image's width and height in pt: as the file says, else ``default_width`` in its proportions."""
+        from docgen.images import image_info
+
+        info = image_info(path)
+        if info.width is not None and info.height is not None:
+            return info.width, info.height
+        return default_width, default_width * info.ratio
+
+    def ink_top(self, role: str, text: str) -> float:
+        """How far the ink of ``text`` reaches above the baseline, in em, in the font that draws it (the em box's
+        ascent where the metrics cannot tell)."""
+        ink = getattr(self.metrics, "ink", None)
+        found = ink(role, text) if ink is not None else None
+        return found[0] if found else self.style.metrics["em_ascent"]
 
     def compose(self, index: int, block: Block) -> tuple[Chunk, int]:
         """The chunk of a block, and how many block indexes it used (a group numbers its children after it)."""
@@ -144,6 +202,8 @@ class Composer:
 
 def _text(c: Composer, index: int, block: Text) -> tuple[Chunk, int]:
     r = c.role(block.role)
+    if r.top is not None:  # a placed role: its text is a mark of one name
+        return _mark(c, index, Mark(block.role, (block.text,)))
     if block.balanced:
         lines = c.balanced(block.text, block.role, index)
     else:
@@ -179,12 +239,142 @@ def _hanging(c: Composer, index: int, block: Hanging) -> tuple[Chunk, int]:
 
 
 def _signature(c: Composer, index: int, block: Signature) -> tuple[Chunk, int]:
+    return SIGNATURE_FORMS[block.form](c, index, block)
+
+
+def _plain_signature(c: Composer, index: int, block: Signature) -> tuple[Chunk, int]:
+    """§7.3.5.2: each issuer 右空二字, one under the other (主办机关 first); the date under the last, shifted."""
     r = c.role(block.role)
-    name_right, date_right = c.signature_indents(block)
-    lines = c.single(block.issuer, block.role, name_right, 0, index)
+    longest = max((s.name for s in block.signers), key=lambda name: text_width(name, block.role, c.metrics), default="")
+    name_right, date_right = c.signature_indents(block.role, longest, block.date)
+    lines: list[TextLine] = []
+    for signer in block.signers:
+        lines += c.single(signer.name, block.role, name_right, 0, index)
     if block.date:
         lines += c.single(block.date, block.role, date_right, 1, index)
-    return Chunk(index, lines, r.space_before, r.space_after), 1
+    return Chunk(index, lines, r.space_before, r.space_after, keep_previous=1), 1
+
+
+def _sealed_signature(c: Composer, index: int, block: Signature) -> tuple[Chunk, int]:
+    """§7.3.5.1: the date 右空四字; each issuer's name centred over its seal's place, the last over the date; the
+    seals in rows from the right, not touching; each seal pressing on its name (the last on name and date), a
+    little above their middle, its top within one line of the text above."""
+    role = block.role
+    r = c.role(role)
+    layout = c.style.layout
+    pitch = c.style.line_pitch
+    date_right = c.chars(role, layout["sealed_date_indent"])
+    date_width = text_width(block.date, role, c.metrics)
+    centre = c.width - date_right - date_width / 2  # the date's centre: the last seal's, and its issuer's
+    sizes = [
+        c.image_size(s.image, layout["seal_size"]) if s.image else (layout["seal_size"],) * 2 for s in block.signers
+    ]
+    slot = max(width for width, _ in sizes) + layout["seal_gap"]
+    per_row = max(1, int((centre + slot / 2) // slot))
+    signers = list(zip(block.signers, sizes, strict=True))
+    rows = [signers[max(0, end - per_row) : end] for end in range(len(signers), 0, -per_row)][::-1]
+    lines: list[TextLine] = []
+    images: list[ChunkImage] = []
+    lift = layout["seal_lift"] * pitch
+    for row_number, row in enumerate(rows):
+        for position, (signer, (width, height)) in enumerate(row):
+            x = centre - (len(row) - 1 - position) * slot
+            name_width = text_width(signer.name, role, c.metrics)
+            line = c.line_at(signer.name, role, x - name_width / 2, index, shares_row=position > 0)
+            lines.append(line)
+            if signer.image:
+                last = row_number == len(rows) - 1
+                middle = pitch if last else pitch / 2  # over name and date, or over the name alone
+                images.append(
+                    ChunkImage(signer.image, width, height, len(lines) - 1, x - width / 2, middle - lift - height / 2)
+                )
+    if block.date:
+        lines.append(c.line_at(block.date, role, c.width - date_right - date_width, index, para=1))
+    return Chunk(index, lines, r.space_before, r.space_after, images=images, keep_previous=1), 1
+
+
+def _stamp_signature(c: Composer, index: int, block: Signature) -> tuple[Chunk, int]:
+    """§7.3.5.3: each signer's 签名章 右空四字, the signer's title 左空二字 from it and centred on it, one signer a
+    line; the date 右空四字 one line below the last."""
+    role = block.role
+    r = c.role(role)
+    layout = c.style.layout
+    pitch = c.style.line_pitch
+    right = c.chars(role, layout["sealed_date_indent"])
+    lines: list[TextLine] = []
+    images: list[ChunkImage] = []
+    for signer in block.signers:
+        width, height = c.image_size(signer.image, layout["stamp_width"]) if signer.image else (0.0, 0.0)
+        title_width = text_width(signer.name, role, c.metrics)
+        x = c.width - right - width
+        lines.append(c.line_at(signer.name, role, x - c.chars(role, 2) - title_width, index))
+        if signer.image:
+            images.append(ChunkImage(signer.image, width, height, len(lines) - 1, x, (pitch - height) / 2))
+    chunk = Chunk(index, lines, r.space_before, r.space_after, images=images, keep_previous=1)
+    if block.date:
+        date_width = text_width(block.date, role, c.metrics)
+        chunk.gaps[len(lines)] = layout["stamp_date_gap"]
+        chunk.lines.append(c.line_at(block.date, role, c.width - right - date_width, index, para=1))
+    return chunk, 1
+
+
+SIGNATURE_FORMS: dict[str, Callable[[Composer, int, Signature], tuple[Chunk, int]]] = {
+    "plain": _plain_signature,
+    "sealed": _sealed_signature,
+    "stamp": _stamp_signature,
+}
+
+
+def _mark(c: Composer, index: int, block: Mark) -> tuple[Chunk, int]:
+    """A 标志: one organ's name (and 文件) on one line, centred; several stacked, 文件 to their right, centred on
+    them. Too wide for the type area, it is condensed (``fit: condense``) rather than wrapped."""
+    role = block.role
+    r = c.role(role)
+    pitch = c.style.line_pitch
+    single = len(block.names) == 1
+    texts = [block.names[0] + block.suffix] if single else list(block.names)
+    widths = [text_width(text, role, c.metrics) for text in texts]
+    column = max(widths)
+    gap = c.chars(role, 0.5) if block.suffix and not single else 0.0
+    suffix_width = text_width(block.suffix, role, c.metrics) if block.suffix and not single else 0.0
+    total = column + gap + suffix_width
+    scale = min(1.0, c.width / total) if r.fit == "condense" and total > 0 else 1.0
+    start = (c.width - total * scale) / 2
+    lines = []
+    for i, (text, width) in enumerate(zip(texts, widths, strict=True)):
+        left = start + (column - width) * scale / 2
+        lines.append(c.line_at(text, role, left, index, hscale=scale, offset=i * r.lines * pitch))
+    if block.suffix and not single:
+        middle = (len(texts) - 1) * r.lines * pitch / 2
+        lines.append(c.line_at(block.suffix, role, start + (column + gap) * scale, index, hscale=scale, offset=middle))
+    chunk = Chunk(index, lines, r.space_before, r.space_after, keep_next=r.keep_with_next)
+    if r.top is not None:
+        chunk.place = (r.top, r.top_from, c.ink_top(role, "".join(texts)))
+    return chunk, 1
+
+
+def _signers(c: Composer, index: int, block: Signers) -> tuple[Chunk, int]:
+    """§7.2.6: 签发人：names, two a line, 居右空一字, later lines aligned with the first name; the 发文字号 左空一字 on
+    the line of the last names."""
+    role = block.role
+    r = c.role(role)
+    one = c.chars(role, 1)
+    label_width = text_width(block.label, role, c.metrics)
+    pairs = ["　".join(block.names[i : i + 2]) for i in range(0, len(block.names), 2)]
+    widths = [text_width(pair, block.name_role, c.metrics) for pair in pairs]
+    column = c.width - one - max(widths)  # where the names start, the widest pair ending 空一字 from the right
+    lines = []
+    for i, pair in enumerate(pairs):
+        runs = [(block.label, role), (pair, block.name_role)] if i == 0 else [(pair, block.name_role)]
+        (line,) = break_lines(runs, float("inf"), c.metrics)
+        left = column - label_width if i == 0 else column
+        lead = None
+        if i == len(pairs) - 1 and block.number:
+            (lead,) = break_lines([(block.number, role)], float("inf"), c.metrics)
+        lines.append(
+            TextLine(role, line, "left", left, 0.0, r.lines, block=index, size=r.size, lead=lead, lead_left=one)
+        )
+    return Chunk(index, lines, r.space_before, r.space_after, keep_next=r.keep_with_next), 1
 
 
 def _rule(c: Composer, index: int, block: Rule) -> tuple[Chunk, int]:
@@ -225,6 +415,8 @@ COMPOSERS: dict[type, Callable[..., tuple[Chunk, int]]] = {
     Split: _split,
     Hanging: _hanging,
     Signature: _signature,
+    Mark: _mark,
+    Signers: _signers,
     Rule: _rule,
     Blank: _blank,
     Group: _group,

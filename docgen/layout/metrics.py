@@ -55,10 +55,17 @@ class GridMetrics:
       Word adds its own such space (中西文自动间距, on by default).
     """
 
-    def __init__(self, style: StyleProfile, latin: Callable[[str], float | None] | None = None) -> None:
+    def __init__(
+        self,
+        style: StyleProfile,
+        latin: Callable[[str], float | None] | None = None,
+        ink: Callable[[str, str], tuple[float, float] | None] | None = None,
+    ) -> None:
         self.sizes = {name: role.size for name, role in style.roles.items()}
         self.tracking = {name: grid_tracking(style, size) for name, size in self.sizes.items()}
         self.latin = latin
+        #: (role, text) → how far its ink reaches above and below the baseline, in em, in the font that draws it
+        self.ink = ink
 
     def advance(self, ch: str, role: str) -> float:
         """Full-width: one em; half-width: the Latin face's advance (Times New Roman's metrics unless ``latin``,

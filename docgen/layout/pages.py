@@ -9,7 +9,7 @@ from __future__ import annotations
 from docgen.layout.compose import Chunk, Composer, TextLine
 from docgen.layout.linebreak import Metrics
 from docgen.layout.metrics import GridMetrics
-from docgen.layout.paginate import Page, PagedDocument, Placed, RuleMark, paginate
+from docgen.layout.paginate import Geometry, Page, PagedDocument, Placed, RuleMark, paginate
 from docgen.model.blocks import DocModel
 from docgen.style import StyleProfile
 
@@ -25,4 +25,4 @@ def layout_document(model: DocModel, style: StyleProfile, metrics: Metrics | Non
         chunk, used = composer.compose(index, block)
         chunks.append(chunk)
         index += used
-    return paginate(chunks, style.lines_per_page)
+    return paginate(chunks, Geometry.of(style))

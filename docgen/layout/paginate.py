@@ -19,17 +19,21 @@ from dataclasses import dataclass, field
 
 from docgen.layout.compose import Chunk, TextLine
 
-__all__ = ["Page", "PagedDocument", "Placed", "RuleMark", "paginate"]
+__all__ = ["Geometry", "Page", "PagedDocument", "Placed", "PlacedImage", "RuleMark", "paginate"]
 
 
 @dataclass(frozen=True)
 class RuleMark:
-    """A horizontal rule across the type area at a grid row edge (row 3.0 = top of row 3, 0-based); ``block`` is
-    the rule block's index."""
+    """A horizontal rule at a grid row edge (row 3.0 = top of row 3, 0-based), or — a rule placed below the text
+    above it — at ``y`` pt from the page's top edge; ``block`` is the rule block's index; ``anchor`` the block of
+    the line it is placed against (the DOCX anchors it there) and ``below``: whether it lies below that line."""
 
     edge: float
     key: str
     block: int
+    y: float | None = None
+    anchor: int | None = None
+    below: bool = True
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,22 @@ class Placed:
     row: int
     text: TextLine
     block: int
+    #: the baseline, pt from the page's top edge, of a line placed off the grid (a 标志)
+    y: float | None = None
+
+
+@dataclass(frozen=True)
+class PlacedImage:
+    """An image on a page: top-left corner (pt from the type area's left edge and the page's top edge), size."""
+
+    path: str
+    x: float
+    y: float
+    width: float
+    height: float
+    block: int
+    behind: bool = True
+    key: str = ""
 
 
 @dataclass
@@ -44,6 +64,9 @@ class Page:
     number: int
     lines: list[Placed] = field(default_factory=list)
     rules: list[RuleMark] = field(default_factory=list)
+    images: list[PlacedImage] = field(default_factory=list)
+    #: whether the page shows its number (the blank page and the 版记 page of a double-sided document do not)
+    numbered: bool = True
 
     @property
     def rows_used(self) -> int:
@@ -62,6 +85,10 @@ class PagedDocument:
     space: dict[int, int] = field(default_factory=dict)
     #: For each chunk's block: the space after it that it asked for.
     space_after: dict[int, int] = field(default_factory=dict)
+    #: Blocks whose last lines the layout moved to the next page with what follows (a signature takes one along).
+    moved: dict[int, int] = field(default_factory=dict)
+    #: For a placed block (a 标志): rows of the flow it covers, which the DOCX turns into space before what follows.
+    covered: dict[int, int] = field(default_factory=dict)
 
     def lines_of(self, block: int) -> list[TextLine]:
         return [p.text for page in self.pages for p in page.lines if p.text.block == block]
@@ -91,15 +118,45 @@ def _kept_rows(chunks: list[Chunk], start: int) -> int:
     return rows
 
 
-def paginate(chunks: list[Chunk], rows: int) -> PagedDocument:
-    """Place every chunk's lines on pages of ``rows`` grid rows."""
+@dataclass(frozen=True)
+class Geometry:
+    """What pagination needs of the style: rows per page, their pitch, where the type area starts, and the share
+    of the em above the baseline (to find a line's baseline and its em box in its rows)."""
+
+    rows: int
+    pitch: float
+    margin_top: float
+    em_ascent: float
+    rules: dict[str, object]
+
+    @classmethod
+    def of(cls, style: object) -> Geometry:
+        return cls(
+            style.lines_per_page,  # type: ignore[attr-defined]
+            style.line_pitch,  # type: ignore[attr-defined]
+            style.margin_top,  # type: ignore[attr-defined]
+            style.metrics["em_ascent"],  # type: ignore[attr-defined]
+            style.rules,  # type: ignore[attr-defined]
+        )
+
+    def baseline(self, row: int, line: TextLine) -> float:
+        """A grid line's baseline: its em box centred in its rows."""
+        return (
+            self.margin_top + row * self.pitch + (line.rows * self.pitch - line.size) / 2 + self.em_ascent * line.size
+        )
+
+
+def paginate(chunks: list[Chunk], geometry: Geometry) -> PagedDocument:
+    """Place every chunk's lines on pages of ``geometry.rows`` grid rows."""
+    rows = geometry.rows
     pages = [Page(1)]
     doc = PagedDocument(pages)
     row = 0
     flowed_over = False
     pending_after = 0  # space after the last block, not yet placed: collapsed with the next block's space before
     blank = 0
-    last: tuple[Page, int] | None = None  # the page and bottom row edge of the last line placed
+    last: Placed | None = None  # the last line placed
+    last_page: Page | None = None
 
     def new_page(*, flowed: bool) -> Page:
         """Start the next page; ``flowed`` when text ran onto it (not an explicit page break)."""
@@ -108,27 +165,73 @@ def paginate(chunks: list[Chunk], rows: int) -> PagedDocument:
         row, flowed_over = 0, flowed
         return pages[-1]
 
+    def place(page: Page, at: int, line: TextLine, index: int, y: float | None = None) -> Placed:
+        nonlocal last, last_page
+        placed = Placed(at, line, index, y)
+        page.lines.append(placed)
+        last, last_page = placed, page
+        return placed
+
     for position, chunk in enumerate(chunks):
         if chunk.blank:
             blank += chunk.blank
             continue
-        if chunk.flow_rule is not None:  # at the bottom edge of the line above it
-            rule_page, edge = last if last is not None else (pages[-1], row)
-            rule_page.rules.append(RuleMark(float(edge), chunk.flow_rule, chunk.block))
+        if chunk.flow_rule is not None:
+            rule = geometry.rules[chunk.flow_rule]
+            below = getattr(rule, "below", None)
+            rule_page = last_page if last_page is not None else pages[-1]
+            anchor = last.text.block if last is not None else None
+            if below is not None and last is not None:  # below the text above it, by a distance: in the row it falls in
+                baseline = last.y if last.y is not None else geometry.baseline(last.row, last.text)
+                y = baseline + (1 - geometry.em_ascent) * last.text.size + below
+                edge = (y - geometry.margin_top) / geometry.pitch
+                rule_page.rules.append(RuleMark(edge, chunk.flow_rule, chunk.block, y, anchor))
+                row = max(row, int(edge) + 1)
+                pending_after = getattr(rule, "space_after", 0)
+            else:  # at the bottom edge of the line above it
+                edge = last.row + last.text.rows if last is not None and last.y is None else row
+                rule_page.rules.append(RuleMark(float(edge), chunk.flow_rule, chunk.block, None, anchor))
+                pending_after = max(pending_after, getattr(rule, "space_after", 0))
             continue
         index = chunk.block
-        need = sum(line.rows for line in chunk.lines) + sum(chunk.gaps.values())
+        need = sum(line.rows for line in chunk.lines if not line.shares_row) + sum(chunk.gaps.values())
         page = pages[-1]
         requested = max(pending_after, chunk.space_before) + blank
         doc.space[index] = requested
         doc.space_after[index] = chunk.space_after
         blank = 0
+        if chunk.place is not None:  # off the grid, at its stated height; the flow resumes under it
+            top, measured_from, ink = chunk.place
+            first = chunk.lines[0]
+            origin = geometry.margin_top if measured_from == "type-area" else 0.0
+            baseline = origin + top + ink * first.size
+            lowest = max(chunk.lines, key=lambda line: line.offset)
+            for line in chunk.lines:
+                y = baseline + line.offset
+                place(page, max(0, int((y - geometry.margin_top) // geometry.pitch)), line, index, y)
+            bottom = baseline + lowest.offset + (1 - geometry.em_ascent) * lowest.size
+            resume = max(row, -int(-(bottom - geometry.margin_top) // geometry.pitch))
+            doc.covered[index] = resume - row
+            doc.starts.setdefault(index, (page.number, row, 0))
+            row = resume
+            pending_after = chunk.space_after
+            continue
         if chunk.new_page and (row > 0 or page.lines):
             page = new_page(flowed=False)
         space = 0 if row == 0 and flowed_over else requested
         if chunk.keep_next and row > 0 and row + space + _kept_rows(chunks, position) > rows:
             page = new_page(flowed=True)
             space = 0
+        if chunk.keep_previous and row > 0 and row + space + need > rows and need <= rows:
+            # It does not fit under the text: the last lines of the text come along to the next page.
+            taken = [p for p in page.lines if p.y is None][-chunk.keep_previous :]
+            for placed in taken:
+                page.lines.remove(placed)
+            page = new_page(flowed=True)
+            for placed in taken:
+                place(page, row, placed.text, placed.block)
+                doc.moved[placed.text.block] = doc.moved.get(placed.text.block, 0) + 1
+                row += placed.text.rows
         broke = False
         if chunk.at_bottom:
             if row + space + need > rows:  # not under the text: a page of its own, by an explicit break
@@ -147,19 +250,27 @@ def paginate(chunks: list[Chunk], rows: int) -> PagedDocument:
         if broke:
             doc.breaks.add(index)
         edges: dict[int, tuple[Page, int]] = {}
+        placed_lines: list[tuple[Page, Placed]] = []
         for i, line in enumerate(chunk.lines):
+            if line.shares_row and last is not None and last_page is page:
+                row -= last.text.rows  # beside the line before it, on its row
             row += chunk.gaps.get(i, 0)
             if row + line.rows > rows:
                 page = new_page(flowed=True)
             edges[i] = (page, row)
             doc.starts.setdefault(line.block, (page.number, row, 0))
-            page.lines.append(Placed(row, line, index))
+            placed_lines.append((page, place(page, row, line, index)))
             row += line.rows
-            last = (page, row)
         edges[len(chunk.lines)] = (page, row)
         for at, key, rule_block in chunk.rules:
             rule_page, edge = edges[at]
             rule_page.rules.append(RuleMark(float(edge), key, rule_block))
+        for image in chunk.images:
+            image_page, placed = placed_lines[image.line]
+            top = geometry.margin_top + placed.row * geometry.pitch + image.dy
+            image_page.images.append(
+                PlacedImage(image.path, image.x, top, image.width, image.height, index, image.behind, image.key)
+            )
         pending_after = chunk.space_after
         if row >= rows:
             new_page(flowed=True)
@@ -167,6 +278,6 @@ def paginate(chunks: list[Chunk], rows: int) -> PagedDocument:
         elif row + pending_after >= rows:  # the space after fills the page: what follows starts the next
             new_page(flowed=True)
             pending_after = 0
-    if not pages[-1].lines and len(pages) > 1:
+    if not pages[-1].lines and len(pages) > 1 and not pages[-1].images:
         pages.pop()
     return doc

@@ -19,11 +19,13 @@ from dataclasses import dataclass
 
 from docgen.fonts import ResolvedFace
 from docgen.fonts.book import FontBook
+from docgen.images import raster
 from docgen.layout import bidi
 from docgen.layout.chars import is_wide
 from docgen.layout.compose import TextLine
-from docgen.layout.frame import Frame, FramePage, Glyph, GlyphRun, Item, Pen, RuleItem
+from docgen.layout.frame import Frame, FramePage, Glyph, GlyphRun, ImageItem, Item, Pen, RuleItem
 from docgen.layout.linebreak import Glyph as LineGlyph
+from docgen.layout.linebreak import Line
 from docgen.layout.paginate import Page, PagedDocument
 from docgen.layout.scripts import is_mark
 from docgen.layout.shaping import needs_shaping, shape
@@ -103,12 +105,14 @@ class _Positioner:
         return row_top + (rows * self.pitch - size) / 2 + self.ascent * size
 
     def positions(self, text_line: TextLine) -> list[float]:
-        """x of every glyph of the line (before its tail), justified or aligned as the line says."""
+        """x of every glyph of the line (before its tail), justified or aligned as the line says; a condensed line
+        (``hscale``) takes its advances at that scale."""
         s = self.style
         line = text_line.line
+        scale = text_line.hscale
         left = s.margin_left + text_line.left + line.indent
         available = s.type_width - text_line.left - text_line.right - line.indent
-        natural = line.width
+        natural = line.width * scale
         xs: list[float] = []
         x = left
         if text_line.align == "center":
@@ -122,28 +126,40 @@ class _Positioner:
         stretch_at = set(stretch)
         for i, glyph in enumerate(line.glyphs):
             if i:
-                x += line.glyphs[i - 1].advance + glyph.gap + (extra if i in stretch_at else 0.0)
+                x += (line.glyphs[i - 1].advance + glyph.gap) * scale + (extra if i in stretch_at else 0.0)
             xs.append(x)
         return xs
 
-    def line_items(self, row: int, text_line: TextLine) -> list[GlyphRun]:
+    @staticmethod
+    def _set(line: Line, x: float) -> list[float]:
+        """x of every glyph of an unjustified part set from ``x``."""
+        xs = []
+        for i, glyph in enumerate(line.glyphs):
+            if i:
+                x += line.glyphs[i - 1].advance + glyph.gap
+            xs.append(x)
+        return xs
+
+    def line_items(self, row: int, text_line: TextLine, y: float | None = None) -> list[GlyphRun]:
         size = self.style.role(text_line.role).size
-        y = self.baseline(row, text_line.rows, size)
-        items = self.glyphs(text_line.line.glyphs, self.positions(text_line), y)
+        if y is None:
+            y = self.baseline(row, text_line.rows, size)
+        items = self.glyphs(text_line.line.glyphs, self.positions(text_line), y, text_line.hscale)
+        s = self.style
         if text_line.tail is not None:
             tail = text_line.tail
-            x = self.style.margin_left + self.style.type_width - text_line.right - tail.width
-            tail_xs = []
-            for i, glyph in enumerate(tail.glyphs):
-                if i:
-                    x += tail.glyphs[i - 1].advance + glyph.gap
-                tail_xs.append(x)
-            items += self.glyphs(tail.glyphs, tail_xs, y)
+            x = s.margin_left + s.type_width - text_line.right - tail.width
+            items += self.glyphs(tail.glyphs, self._set(tail, x), y)
+        if text_line.lead is not None:
+            lead = text_line.lead
+            items += self.glyphs(lead.glyphs, self._set(lead, s.margin_left + text_line.lead_left), y)
         return items
 
-    def glyphs(self, glyphs: tuple[LineGlyph, ...], xs: list[float], y: float) -> list[GlyphRun]:
+    def glyphs(self, glyphs: tuple[LineGlyph, ...], xs: list[float], y: float, scale: float = 1.0) -> list[GlyphRun]:
         """Glyph runs for a line's glyphs at their x positions; stretches that need shaping or right-to-left order
-        (islands) go through ``island``."""
+        (islands) go through ``island``. A condensed line (``scale`` below 1) draws every glyph at that scale."""
+        if scale != 1.0:
+            return [self.condensed(run, scale) for run in self.plain(glyphs, xs, y)]
         if not any(needs_shaping(glyph.char) for glyph in glyphs):
             return self.plain(glyphs, xs, y)
         line = "".join(glyph.char for glyph in glyphs)
@@ -181,6 +197,13 @@ class _Positioner:
         if current:
             runs.append(GlyphRun(pen, y, tuple(current)))  # type: ignore[arg-type]
         return runs
+
+    def condensed(self, run: GlyphRun, scale: float) -> GlyphRun:
+        pen = run.pen
+        key = (pen.font, pen.size, pen.color, pen.stroke, pen.hscale * scale)
+        scaled = self._pens.setdefault(key, Pen(pen.font, pen.size, pen.color, pen.stroke, pen.hscale * scale))
+        glyphs = tuple(Glyph(g.x, g.text, g.advance * scale, g.gid, g.dy) for g in run.glyphs)
+        return GlyphRun(scaled, run.y, glyphs)
 
     def island(self, glyphs: tuple[LineGlyph, ...], xs: list[float], y: float, levels: list[int]) -> list[GlyphRun]:
         """Shape an island run by run (one embedding level, one font), set the runs in visual order and fit them
@@ -234,10 +257,24 @@ class _Positioner:
         items = []
         for mark in page.rules:
             rule = s.rules[mark.key]
-            edge = mark.edge * self.pitch if mark.edge < s.lines_per_page else s.type_height
-            y = s.margin_top + edge
-            items.append(RuleItem(s.margin_left, s.margin_left + s.type_width, y, rule.width, rule.color, mark.key))
+            if mark.y is not None:
+                y = mark.y
+            else:
+                edge = mark.edge * self.pitch if mark.edge < s.lines_per_page else s.type_height
+                y = s.margin_top + edge
+            length = rule.length or s.type_width
+            x0 = s.margin_left + (s.type_width - length) / 2  # centred on the type area
+            items.append(RuleItem(x0, x0 + length, y, rule.width, rule.color, mark.key))
         return items
+
+    def images(self, page: Page) -> list[ImageItem]:
+        s = self.style
+        return [
+            ImageItem(
+                s.margin_left + image.x, image.y, image.width, image.height, raster(image.path), image.behind, image.key
+            )
+            for image in page.images
+        ]
 
     def page_number(self, number: int) -> list[GlyphRun]:
         s = self.style
@@ -263,11 +300,13 @@ class _Positioner:
         pages = []
         for page in self.paged.pages:
             items: list[Item] = []
+            items += self.images(page)
             for placed in page.lines:
-                items += self.line_items(placed.row, placed.text)
-            items += self.page_number(page.number)
+                items += self.line_items(placed.row, placed.text, placed.y)
+            if page.numbered:
+                items += self.page_number(page.number)
             items += self.rules(page)
-            pages.append(FramePage(s.page_width, s.page_height, tuple(items), page.number))
+            pages.append(FramePage(s.page_width, s.page_height, tuple(items), page.number if page.numbered else None))
         missing = {key: frozenset(chars) for key, chars in self.book.missing.items()}
         fallbacks = {key: frozenset(chars) for key, chars in self.book.fallbacks.items()}
         body = s.role("body")

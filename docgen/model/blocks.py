@@ -20,9 +20,12 @@ __all__ = [
     "Group",
     "Hanging",
     "HangingItem",
+    "Mark",
     "Rule",
     "Run",
     "Signature",
+    "Signer",
+    "Signers",
     "Split",
     "Text",
     "chinese_numeral",
@@ -99,12 +102,51 @@ class Hanging:
 
 
 @dataclass(frozen=True)
-class Signature:
-    """An unsealed signature (§7.3.5.2): issuer, and the date below it shifted right as the profile says."""
+class Signer:
+    """One issuer of a signature: its name (or, in a 签名章 signature, the signer's title), and its seal or
+    signature stamp: a path among the image files the spec declared ('' for none)."""
 
-    issuer: str
+    name: str
+    image: str = ""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """发文机关署名、成文日期 and seals (§7.3.5), in one of its forms: ``plain`` (不加盖印章: issuer 右空二字, the
+    date shifted right), ``sealed`` (加盖印章: the date 右空四字, each name centred over it, a seal pressing on
+    name and date), ``stamp`` (签发人签名章: title left of the stamp, the date below). Several signers for a
+    joint document."""
+
+    signers: tuple[Signer, ...]
     date: str = ""
+    form: str = "plain"
     role: str = "signature"
+
+    @property
+    def issuer(self) -> str:
+        return self.signers[0].name if self.signers else ""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 发文机关标志: the issuing organ's name in a placed role (its top edge at a stated distance, condensed to
+    fit one line); several organs stacked for a joint document, ``suffix`` (文件) to their right, centred on them."""
+
+    role: str
+    names: tuple[str, ...]
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Signers:
+    """An upward document's 发文字号 and 签发人 (§7.2.6): the number left on the line of the last signer; ``label``
+    (签发人：) and the names right, two a line, later lines aligned with the first name; names in ``name_role``."""
+
+    role: str
+    number: str
+    label: str
+    names: tuple[str, ...]
+    name_role: str = "signer"
 
 
 @dataclass(frozen=True)
@@ -131,10 +173,10 @@ class Group:
     at_bottom: bool = False
 
 
-Block = Text | Split | Hanging | Signature | Rule | Blank | Group
+Block = Text | Split | Hanging | Signature | Mark | Signers | Rule | Blank | Group
 
 #: Every block type: each stage has one handler per entry (tested).
-BLOCK_TYPES: tuple[type, ...] = (Text, Split, Hanging, Signature, Rule, Blank, Group)
+BLOCK_TYPES: tuple[type, ...] = (Text, Split, Hanging, Signature, Mark, Signers, Rule, Blank, Group)
 
 
 @dataclass(frozen=True)

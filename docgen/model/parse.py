@@ -8,7 +8,8 @@ with its file and line (``_at``), so the position is the tag's own, not the firs
 Elements: ``<text role>`` (any paragraph; inline ``<run role>``, ``<run-in level number>``), ``<paragraph>`` (a body
 paragraph), ``<heading level number>``, ``<title>`` (balanced lines; ``<br/>`` breaks), ``<split role>`` with
 ``<left>``/``<right>``, ``<hanging role prefix>`` with ``<item label>``, ``<signature issuer date>``,
-``<rule key>``, ``<blank rows>``, ``<group at="bottom">``.
+``<rule key>``, ``<blank rows>``, ``<group at="bottom">``, ``<mark role suffix>`` with ``<name>`` (a 发文机关标志),
+``<signers role number label>`` with ``<name>`` (签发人), ``<signature form date>`` with ``<signer image>``.
 
 Whitespace: a run of whitespace that contains a newline is template layout and is removed; other spaces are kept.
 """
@@ -28,9 +29,12 @@ from docgen.model.blocks import (
     Group,
     Hanging,
     HangingItem,
+    Mark,
     Rule,
     Run,
     Signature,
+    Signer,
+    Signers,
     Split,
     Text,
 )
@@ -212,9 +216,54 @@ class _Parser:
         return Hanging(self.role(elem, a["role"]), a["prefix"], tuple(items))
 
     def signature(self, elem: etree._Element) -> Block:
-        self.no_children(elem)
-        a = self.attrs(elem, ("issuer", "date", "role"))
-        return Signature(a["issuer"], a["date"], self.role(elem, a["role"], "signature"))
+        a = self.attrs(elem, ("issuer", "date", "role", "form"))
+        if a["form"] not in ("", "plain", "sealed", "stamp"):
+            raise self.error(
+                elem, f'form="{a["form"]}" 无效', hint="form 可用：plain（不盖章）、sealed（盖章）、stamp（签名章）"
+            )
+        signers = [Signer(a["issuer"])] if a["issuer"] else []
+        for child in elem:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag != "signer":
+                raise self.error(child, f"<signature> 里只能放 <signer>，不能放 <{child.tag}>")
+            item = self.attrs(child, ("image",))
+            signers.append(Signer(self.text_of(child), item["image"]))
+        if _clean(elem.text).strip():
+            raise self.error(elem, "<signature> 的署名写在 issuer 属性或 <signer> 里")
+        form = a["form"] or "plain"
+        if form in ("sealed", "stamp") and not signers:
+            raise self.error(elem, f'<signature form="{form}"> 没有 <signer>')
+        return Signature(tuple(signers), a["date"], form, self.role(elem, a["role"], "signature"))
+
+    def mark(self, elem: etree._Element) -> Block:
+        a = self.attrs(elem, ("role", "suffix"))
+        names = []
+        for child in elem:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag != "name":
+                raise self.error(child, f"<mark> 里只能放 <name>，不能放 <{child.tag}>")
+            self.attrs(child, ())
+            names.append(self.text_of(child))
+        if not names:
+            raise self.error(elem, "<mark> 没有 <name>")
+        return Mark(self.role(elem, a["role"]), tuple(names), a["suffix"])
+
+    def signers(self, elem: etree._Element) -> Block:
+        a = self.attrs(elem, ("role", "number", "label", "name-role"))
+        names = []
+        for child in elem:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag != "name":
+                raise self.error(child, f"<signers> 里只能放 <name>，不能放 <{child.tag}>")
+            self.attrs(child, ())
+            names.append(self.text_of(child))
+        if not names:
+            raise self.error(elem, "<signers> 没有 <name>")
+        name_role = self.role(elem, a["name-role"], "signer")
+        return Signers(self.role(elem, a["role"]), a["number"], a["label"], tuple(names), name_role)
 
     def rule(self, elem: etree._Element) -> Block:
         self.no_children(elem)
@@ -261,6 +310,8 @@ TAGS: dict[str, Callable[[_Parser, etree._Element], Block]] = {
     "split": _Parser.split,
     "hanging": _Parser.hanging,
     "signature": _Parser.signature,
+    "mark": _Parser.mark,
+    "signers": _Parser.signers,
     "rule": _Parser.rule,
     "blank": _Parser.blank,
     "group": _Parser.group,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from docgen.model.blocks import Blank, Block, Group, Hanging, Rule, Signature, Split, Text
+from docgen.model.blocks import Blank, Block, Group, Hanging, Mark, Rule, Signature, Signers, Split, Text
 
 __all__ = ["TEXTS", "block_texts"]
 
@@ -18,7 +18,9 @@ TEXTS: dict[type, Callable[..., list[str]]] = {
     Text: lambda block: [block.text],
     Split: lambda block: [t for t in ("".join(r.text for r in block.left), "".join(r.text for r in block.right)) if t],
     Hanging: _hanging,
-    Signature: lambda block: [t for t in (block.issuer, block.date) if t],
+    Signature: lambda block: [t for t in (*(s.name for s in block.signers), block.date) if t],
+    Mark: lambda block: [*block.names, *([block.suffix] if block.suffix else [])],
+    Signers: lambda block: [t for t in (block.number, block.label, *block.names) if t],
     Rule: lambda block: [],
     Blank: lambda block: [],
     Group: lambda block: [],

@@ -46,7 +46,7 @@ def validate(doc: YamlDocument, path: Path | None = None, templates: str | os.Pa
         if extra and Path(extra).is_dir():
             folders.insert(0, Path(extra))
     kind = find_kind(kind_name, folders, doc.ref(("kind",)))
-    content = validate_content(doc, kind.fields, UNIVERSAL_KEYS)
+    content = validate_content(doc, kind.fields, UNIVERSAL_KEYS, base)
     return Spec(
         kind=kind.name,
         content=content,

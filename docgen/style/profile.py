@@ -24,6 +24,7 @@ from docgen.style.schema import (
     PAGE_KEYS,
     PAGE_NUMBER_KEYS,
     ROLE_ATTRIBUTES,
+    RULE_ATTRIBUTES,
     Attribute,
     hex_color,
 )
@@ -110,12 +111,20 @@ class RoleStyle:
     outline_level: int | None = None
     word_style: str | None = None
     char_style: str | None = None
+    top: float | None = None
+    top_from: str = "type-area"
+    fit: str = "wrap"
 
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule's look and place (``RULE_ATTRIBUTES``): lengths in points."""
+
     width: float
     color: str
+    below: float | None = None
+    space_after: int = 0
+    length: float | None = None
 
 
 @dataclass(frozen=True)
@@ -292,9 +301,9 @@ def _check(r: _Reader, data: dict[str, Any]) -> None:
             if name != "color":  # a colour may name an entry of colors:, checked once the profile is merged
                 r.value(("roles", key, name), value, ROLE_ATTRIBUTES[name].parse)
     for key, raw in r.mapping(("rules",), data.get("rules", {}), None).items():
-        rule = r.mapping(("rules", key), raw, ("width", "color"))
-        if "width" in rule:
-            r.value(("rules", key, "width"), rule["width"], _positive_length)
+        for name, value in r.mapping(("rules", key), raw, tuple(RULE_ATTRIBUTES)).items():
+            if name != "color":
+                r.value(("rules", key, name), value, RULE_ATTRIBUTES[name].parse)
 
 
 def _positive_int(value: Any) -> int:
@@ -440,6 +449,12 @@ def _resolve(r: _Reader, data: dict[str, Any], source: str, origins: dict[str, S
         key: Rule(
             r.value(("rules", key, "width"), raw.get("width"), _positive_length),
             color(("rules", key, "color"), raw.get("color", "black")),
+            *(
+                r.value(("rules", key, name), raw[name], RULE_ATTRIBUTES[name].parse)
+                if name in raw
+                else RULE_ATTRIBUTES[name].default
+                for name in ("below", "space_after", "length")
+            ),
         )
         for key, raw in data.get("rules", {}).items()
     }

@@ -67,6 +67,15 @@ def _number_between(low: float, high: float, what: str) -> Callable[[Any], float
     return parse
 
 
+def _choice(*values: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if value not in values:
+            raise ValueError(f"“{value}”无效，可用：{'、'.join(values)}")
+        return value
+
+    return parse
+
+
 def _font_size(value: Any) -> float:
     size = parse_font_size(value)
     if not 4 <= size <= 200:
@@ -142,6 +151,19 @@ ROLE_ATTRIBUTES: dict[str, Attribute] = {
         Attribute("keep_with_next", _bool, "", False, "与下一段排在同一页（标题不落在页末）"),
         Attribute("page_break_before", _bool, "", False, "从新的一页开始（附件标识）"),
         Attribute("outline_level", _int_between(1, 9, "级别"), "级", None, "Word 导航窗格中的大纲级别"),
+        Attribute(
+            "top", _margin, "mm", None, "绝对位置：第一行文字的上边缘（墨迹）距版心（或纸张）上边缘多远（发文机关标志）"
+        ),
+        Attribute(
+            "top_from",
+            _choice("type-area", "paper"),
+            "",
+            "type-area",
+            "top 从哪里量起：type-area（版心）或 paper（纸张）",
+        ),
+        Attribute(
+            "fit", _choice("wrap", "condense"), "", "wrap", "一行放不下时：wrap 换行，condense 横向压缩成一行（标志）"
+        ),
         Attribute("word_style", _name, "", None, "DOCX 中的段落样式名（正文用 Normal）"),
         Attribute("char_style", _name, "", None, "DOCX 中的字符样式名（用于段中的同角色文字，如段首标题）"),
     )
@@ -166,6 +188,26 @@ LAYOUT_KEYS: dict[str, Attribute] = {
         Attribute(
             "signature_date_shift", _chars, "字", 2.0, "不盖章的落款：成文日期首字比署名首字右移几字（§7.3.5.2）"
         ),
+        Attribute(
+            "sealed_date_indent",
+            _chars,
+            "字",
+            4.0,
+            "加盖印章或签名章时，成文日期（和签名章）右空几字（§7.3.5.1、§7.3.5.3）",
+        ),
+        Attribute(
+            "seal_size", _positive_length, "mm", 42 * 72 / 25.4, "印章图片没有说明尺寸时的宽度（常见公章直径 42 mm）"
+        ),
+        Attribute("seal_gap", _margin, "mm", 3 * 72 / 25.4, "联合行文时相邻两枚印章之间至少空多少（互不相交或相切）"),
+        Attribute(
+            "seal_lift",
+            _number_between(0, 2, "行"),
+            "行",
+            0.35,
+            "印章中心比署名和日期的中线高几行（署名和日期居印章中心偏下）",
+        ),
+        Attribute("stamp_width", _positive_length, "mm", 30 * 72 / 25.4, "签名章图片没有说明尺寸时的宽度"),
+        Attribute("stamp_date_gap", _int_between(0, 22, "行数"), "行", 1, "签名章下空几行编排成文日期（§7.3.5.3）"),
         Attribute("title_max_lines", _int_between(1, 8, "行数"), "行", 4, "标题最多试几种分行（更长的标题按段落排）"),
         Attribute("title_between_words", _number_between(0, 100, "字"), "字", 1.0, "标题在两词之间断行的代价"),
         Attribute("title_inside_word", _number_between(0, 100, "字"), "字", 12.0, "标题在词中断行的代价"),
@@ -192,6 +234,18 @@ METRIC_KEYS: dict[str, Attribute] = {
     )
 }
 
+#: A rule (a line across the page): drawn where a ``<rule key>`` stands in the markup.
+RULE_ATTRIBUTES: dict[str, Attribute] = {
+    a.name: a
+    for a in (
+        Attribute("width", _positive_length, "mm", None, "线的粗细"),
+        Attribute("color", str, "颜色", "black", "颜色（colors 里的名称或 #RRGGBB）"),
+        Attribute("below", _margin, "mm", None, "在上一行文字（字身框底边）之下多远；不写则在上一行的网格线上"),
+        Attribute("space_after", _int_between(0, 22, "行数"), "行", 0, "线所在的行之后再空几行"),
+        Attribute("length", _positive_length, "mm", None, "线长；不写则与版心等宽"),
+    )
+}
+
 PAGE_NUMBER_KEYS: dict[str, Attribute] = {
     a.name: a
     for a in (
@@ -201,4 +255,4 @@ PAGE_NUMBER_KEYS: dict[str, Attribute] = {
     )
 }
 
-__all__ += ["PAGE_NUMBER_KEYS"]
+__all__ += ["PAGE_NUMBER_KEYS", "RULE_ATTRIBUTES"]

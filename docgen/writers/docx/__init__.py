@@ -26,7 +26,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from docgen.layout import bidi
 from docgen.layout.chars import is_wide
 from docgen.layout.pages import PagedDocument, RuleMark, TextLine
-from docgen.model.blocks import Blank, Block, DocModel, Group, Hanging, Rule, Signature, Split, Text
+from docgen.model.blocks import Blank, Block, DocModel, Group, Hanging, Mark, Rule, Signature, Signers, Split, Text
 from docgen.style import StyleProfile
 from docgen.units import twips
 from docgen.writers.docx import oxml
@@ -61,6 +61,7 @@ class _DocxBuilder:
         #: for each block: the paragraphs written for it, with the page each starts on
         self.written: dict[int, list[tuple[int, WordParagraph]]] = {}
         self.prev_after = 0  # rows of space after the block written last, as Word will add them
+        self.carry = 0  # rows of the flow a placed block covers, owed to the next paragraph's space before
 
     # -- package and section -------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -172,8 +173,10 @@ class _DocxBuilder:
 
     def space_before(self, index: int, paragraph: WordParagraph, role: str) -> None:
         """Word adds the space after the paragraph above and the space before this one; the layout collapsed
-        them to the larger (and added blank rows): write what makes Word's sum the layout's decision."""
-        wanted = max(self.paged.space.get(index, 0) - self.prev_after, 0)
+        them to the larger (and added blank rows): write what makes Word's sum the layout's decision. Rows a
+        placed line (a 标志) covers, which the flow does not see, are added here too."""
+        wanted = max(self.paged.space.get(index, 0) - self.prev_after, 0) + self.carry
+        self.carry = 0
         if wanted != self.style.role(role).space_before:
             self.spacing(paragraph, before_rows=wanted)
 
@@ -199,22 +202,36 @@ class _DocxBuilder:
         if line.tail is not None:
             self.run(paragraph, "\t" + line.tail.text, line.role)
 
-    def anchor_rule(self, paragraph: WordParagraph, mark: RuleMark) -> None:
-        """A rule at its grid edge, anchored to ``paragraph`` (a shape shows on the page where its paragraph
-        starts); the 版记's last rule lies on the 版心's bottom edge (§7.4.1)."""
+    def anchor_rule(self, paragraph: WordParagraph, mark: RuleMark, top: float) -> None:
+        """A rule anchored to the first line of ``paragraph``, ``top`` pt below that line's top edge (so it moves
+        with its paragraph in Word), as long as the profile says and centred on the type area."""
         rule = self.style.rules[mark.key]
-        at_bottom = mark.edge >= self.style.lines_per_page
-        top = self.style.type_height if at_bottom else mark.edge * self.pitch / 20
+        length = rule.length or self.style.type_width
         self.shape_id += 1
         oxml.anchored_rule(
             paragraph._p,
             top=top,
-            width=self.style.type_width,
+            width=length,
             thickness=rule.width,
             color=rule.color,
             shape_id=self.shape_id,
             name=f"{RULE_NAMES.get(mark.key, '分隔线')} {self.shape_id}",
+            left=(self.style.type_width - length) / 2,
         )
+
+    def line_top(self, block: int) -> tuple[float, int]:
+        """Where the first line of a block starts (pt from the type area's top edge, on the layout's grid) and how
+        many rows it takes."""
+        for page in self.paged.pages:
+            for placed in page.lines:
+                if placed.text.block == block:
+                    return placed.row * self.style.line_pitch, placed.text.rows
+        return 0.0, 1
+
+    def paragraph_of(self, block: int, page: int) -> WordParagraph | None:
+        """The first paragraph written for ``block`` that starts on ``page`` (else its last)."""
+        written = self.written.get(block, [])
+        return next((p for number, p in written if number == page), written[-1][1] if written else None)
 
     def first_page(self, index: int) -> int:
         return self.paged.starts.get(index, (0, 0, 0))[0]
@@ -277,28 +294,159 @@ class _DocxBuilder:
         return 1
 
     def signature(self, index: int, block: Signature) -> int:
+        """One paragraph a line of the signature as the layout set it: names (side by side at tab stops for joint
+        issuers), the date; seals and signature stamps anchored to the line they press on, behind the text."""
         lines = self.paged.lines_of(index)
         pages = self.paged.line_pages(index)
-        for i, text in enumerate((block.issuer, block.date)):
-            if not text:
-                continue
-            position = next(n for n, line in enumerate(lines) if line.para == i)
+        paragraphs: list[WordParagraph] = []
+        position = 0
+        while position < len(lines):
+            row = [lines[position]]
+            while position + len(row) < len(lines) and lines[position + len(row)].shares_row:
+                row.append(lines[position + len(row)])
             paragraph = self.paragraph(index, block.role, pages[position])
-            self.run(paragraph, text, block.role)
-            self.indent(paragraph, lines[position])
-            if i:
-                self.spacing(paragraph, before_rows=0)
+            if block.form == "plain":
+                self.run(paragraph, row[0].line.text, block.role)
+                self.indent(paragraph, row[0])
+            else:  # placed by the layout: flush left at the first name, later names at tab stops
+                self.placed_line(paragraph, row)
+            if paragraphs:
+                self.spacing(paragraph, before_rows=self.gap_before(index, position))
             else:
                 self.space_before(index, paragraph, block.role)
+            paragraphs.append(paragraph)
+            position += len(row)
+        for image in self.images_of(index):
+            line = next(n for n, placed in enumerate(lines) if placed is image[0])
+            self.picture(paragraphs[self.paragraph_index(lines, line)], image[1])
+        return 1
+
+    def gap_before(self, index: int, position: int) -> int:
+        """Rows the layout left empty inside a block before the line at ``position`` (the date under a stamp)."""
+        lines = self.paged.lines_of(index)
+        rows: list[int] = []
+        for page in self.paged.pages:
+            rows += [p.row for p in page.lines if p.text.block == index]
+        if position == 0 or position >= len(rows):
+            return 0
+        return max(0, rows[position] - rows[position - 1] - lines[position - 1].rows)
+
+    @staticmethod
+    def paragraph_index(lines: list[TextLine], line: int) -> int:
+        return sum(1 for n in range(line + 1) if not lines[n].shares_row) - 1
+
+    def images_of(self, index: int) -> list[tuple[TextLine, object]]:
+        """The images a block's lines carry: (the line the image is placed against, the placed image)."""
+        out = []
+        for page in self.paged.pages:
+            for image in page.images:
+                if image.block == index:
+                    line = min(
+                        (
+                            p
+                            for p in page.lines
+                            if p.text.block == index
+                            and p.row * self.style.line_pitch + self.style.margin_top <= image.y + image.height
+                        ),
+                        key=lambda p: abs(p.row * self.style.line_pitch + self.style.margin_top - image.y),
+                        default=None,
+                    )
+                    if line is not None:
+                        out.append((line.text, (image, line.row)))
+        return out
+
+    def picture(self, paragraph: WordParagraph, placed: object) -> None:
+        image, row = placed  # type: ignore[misc]
+        from docgen.images import raster
+
+        rel_id, _ = self.document.part.get_or_add_image(str(raster(image.path)))
+        self.shape_id += 1
+        line_top = self.style.margin_top + row * self.style.line_pitch
+        oxml.anchored_picture(
+            paragraph._p,
+            rel_id=rel_id,
+            left=image.x,
+            top=image.y - line_top,
+            width=image.width,
+            height=image.height,
+            shape_id=self.shape_id,
+            name=f"印章 {self.shape_id}",
+            behind=image.behind,
+        )
+
+    def placed_line(self, paragraph: WordParagraph, row: list[TextLine]) -> None:
+        """Lines the layout placed by position: the paragraph flush left at the first, tab stops at the others."""
+        ppr = paragraph._p.get_or_add_pPr()
+        oxml.ppr_child(ppr, "jc", val="left")
+        first = row[0]
+        self.indent(paragraph, TextLine(first.role, first.line, "left", first.left, 0.0))
+        for line in row[1:]:
+            paragraph.paragraph_format.tab_stops.add_tab_stop(Twips(twips(line.left)), WD_TAB_ALIGNMENT.LEFT)
+        for i, line in enumerate(row):
+            self.run(paragraph, ("\t" if i else "") + line.line.text, line.role)
+
+    def mark(self, index: int, block: Mark) -> int:
+        """A 标志: each line in a frame at the height the layout placed it (its ink top at the stated distance),
+        condensed as the layout condensed it; the flow takes no room for it, the next paragraph's space does."""
+        r = self.style.role(block.role)
+        height = twips(r.size)
+        for page in self.paged.pages:
+            for placed in page.lines:
+                if placed.text.block != index or placed.y is None:
+                    continue
+                line = placed.text
+                paragraph = self.paragraph(index, block.role, page.number)
+                ppr = paragraph._p.get_or_add_pPr()
+                # LibreOffice sets the baseline of a frame's exact line 4/5 of the line below the frame's top.
+                top = twips(placed.y - self.style.margin_top) - (4 * height) // 5
+                width = twips(line.line.width * line.hscale) + 40
+                oxml.frame(ppr, x=twips(line.left) - 20, y=top, width=width, height=height)
+                oxml.ppr_child(ppr, "snapToGrid", val=0)
+                oxml.set_line_exact(ppr, height)
+                oxml.ppr_child(ppr, "jc", val="center")
+                oxml.ppr_child(ppr, "ind", left=0, right=0, firstLine=0, firstLineChars=0)
+                self.run(paragraph, line.line.text, block.role)
+                if line.hscale != 1.0:
+                    for run in paragraph._p.findall(qn("w:r")):
+                        oxml.rpr_child(run.get_or_add_rPr(), "w", val=round(line.hscale * 100))
+        self.carry += self.paged.covered.get(index, 0)
+        return 1
+
+    def signers(self, index: int, block: Signers) -> int:
+        """签发人 lines: the label and names from their column; the 发文字号 左空一字 on the last, then a tab."""
+        lines = self.paged.lines_of(index)
+        pages = self.paged.line_pages(index)
+        for i, line in enumerate(lines):
+            paragraph = self.paragraph(index, block.role, pages[i])
+            ppr = paragraph._p.get_or_add_pPr()
+            oxml.ppr_child(ppr, "jc", val="left")
+            if line.lead is not None:
+                self.indent(paragraph, TextLine(line.role, line.lead, "left", line.lead_left, 0.0))
+                paragraph.paragraph_format.tab_stops.add_tab_stop(Twips(twips(line.left)), WD_TAB_ALIGNMENT.LEFT)
+                self.run(paragraph, line.lead.text + "\t", block.role)
+            else:
+                self.indent(paragraph, TextLine(line.role, line.line, "left", line.left, 0.0))
+            label = block.label if i == 0 else ""
+            if label:
+                self.run(paragraph, label, block.role)
+            self.run(paragraph, line.line.text[len(label) :], block.role, block.name_role)
+            if i == 0:
+                self.space_before(index, paragraph, block.role)
+            else:
+                self.spacing(paragraph, before_rows=0)
         return 1
 
     def rule(self, index: int, block: Rule) -> int:
-        """A rule in the flow: anchored to the paragraph above it (the last one written)."""
+        """A rule in the flow: anchored to the line above it — at that line's bottom edge, or at the distance below
+        its text the profile says (the red line 4 mm below the 发文字号)."""
         for page, mark in self.paged.rules_by_page(index):
-            written = [p for blocks in self.written.values() for p in blocks]
-            anchor = next((p for number, p in reversed(written) if number == page), written[-1][1] if written else None)
-            if anchor is not None:
-                self.anchor_rule(anchor, mark)
+            if mark.anchor is None or (anchor := self.paragraph_of(mark.anchor, page)) is None:
+                continue
+            top, rows = self.line_top(mark.anchor)
+            if mark.y is not None:
+                self.anchor_rule(anchor, mark, mark.y - self.style.margin_top - top)
+            else:
+                self.anchor_rule(anchor, mark, rows * self.pitch / 20)
         return 1
 
     def blank(self, index: int, block: Blank) -> int:
@@ -324,16 +472,20 @@ class _DocxBuilder:
             if index in self.paged.breaks:  # a page of its own: an explicit break keeps the space that pushes it down
                 oxml.ppr_child(first._p.get_or_add_pPr(), "pageBreakBefore")
             self.spacing(first, before_rows=space_rows)
-        order = [n for n, _ in children]
-        for n, child in children:
+        # Each rule on its line: the top edge of the line below it in the group, else the bottom edge of the one
+        # above (the 版记's last rule, on the type area's bottom edge).
+        for position, (n, child) in enumerate(children):
             if not isinstance(child, Rule):
                 continue
             for page, mark in self.paged.rules_by_page(n):
-                on_page = [(m, p) for m, (number, p) in paragraphs if number == page]
-                above = [p for m, p in on_page if order.index(m) < order.index(n)]
-                below = [p for m, p in on_page if order.index(m) > order.index(n)]
-                anchor = above[-1] if above else below[0] if below else paragraphs[-1][1][1]
-                self.anchor_rule(anchor, mark)
+                after = [m for m, c in children[position + 1 :] if not isinstance(c, Rule) and m in self.written]
+                before = [m for m, c in children[:position] if not isinstance(c, Rule) and m in self.written]
+                if after and (paragraph := self.paragraph_of(after[0], page)) is not None:
+                    self.anchor_rule(paragraph, mark, 0.0)
+                elif before and (paragraph := self.written[before[-1]][-1][1]) is not None:
+                    lines = self.paged.lines_of(before[-1])
+                    rows = sum(line.rows for line in lines if line.para == lines[-1].para)  # its last paragraph's
+                    self.anchor_rule(paragraph, mark, rows * self.pitch / 20)
         return used
 
     def build(self) -> bytes:
@@ -354,6 +506,8 @@ WRITERS: dict[type, Callable[..., int]] = {
     Split: _DocxBuilder.split,
     Hanging: _DocxBuilder.hanging,
     Signature: _DocxBuilder.signature,
+    Mark: _DocxBuilder.mark,
+    Signers: _DocxBuilder.signers,
     Rule: _DocxBuilder.rule,
     Blank: _DocxBuilder.blank,
     Group: _DocxBuilder.group,

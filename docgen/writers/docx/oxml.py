@@ -124,10 +124,14 @@ def anchored_rule(
     color: str,
     shape_id: int,
     name: str,
+    left: float = 0.0,
+    relative_from: str = "line",
 ) -> None:
-    """A straight line ``width`` points long, ``top`` points below the top of the type area, anchored to this
-    paragraph without taking any room in the text (wrapNone): rules stay the full width of the type area whatever
-    the paragraph's indents, and never push the lines below them off the grid."""
+    """A straight line ``width`` points long whose centre is ``top`` points below its reference — the top of the
+    line holding the anchor (``line``, so the rule moves with its paragraph when a clerk adds text above it) or of
+    the type area (``margin``) — and ``left`` points right of the type area's left edge. It takes no room in the
+    text (wrapNone) and never pushes the lines below it off the grid. The anchor run goes first in its paragraph:
+    LibreOffice draws no shape anchored in the part of a paragraph that runs onto another page."""
     emu = lambda points: str(round(points * _EMU_PER_POINT))  # noqa: E731
     run = OxmlElement("w:r")
     drawing = OxmlElement("w:drawing")
@@ -136,8 +140,8 @@ def anchored_rule(
 <wp:anchor xmlns:wp="{_WP}" xmlns:a="{_A}" xmlns:wps="{_WPS}" distT="0" distB="0" distL="0" distR="0"
     simplePos="0" relativeHeight="{shape_id}" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">
   <wp:simplePos x="0" y="0"/>
-  <wp:positionH relativeFrom="margin"><wp:posOffset>0</wp:posOffset></wp:positionH>
-  <wp:positionV relativeFrom="margin"><wp:posOffset>{emu(top)}</wp:posOffset></wp:positionV>
+  <wp:positionH relativeFrom="margin"><wp:posOffset>{emu(left)}</wp:posOffset></wp:positionH>
+  <wp:positionV relativeFrom="{relative_from}"><wp:posOffset>{emu(top)}</wp:posOffset></wp:positionV>
   <wp:extent cx="{emu(width)}" cy="0"/>
   <wp:effectExtent l="0" t="0" r="0" b="0"/>
   <wp:wrapNone/>
@@ -158,12 +162,84 @@ def anchored_rule(
   </a:graphic>
 </wp:anchor>"""
     drawing.append(etree.fromstring(xml))
-    paragraph_element.append(run)
+    _first_run(paragraph_element, run)
+
+
+def anchored_picture(
+    paragraph_element: etree._Element,
+    *,
+    rel_id: str,
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+    shape_id: int,
+    name: str,
+    behind: bool = True,
+) -> None:
+    """A picture (a seal) ``left`` points right of the type area's left edge and ``top`` points below the top of
+    the line holding the anchor, behind the text (as a stamp's ink under the printed name), taking no room."""
+    emu = lambda points: str(round(points * _EMU_PER_POINT))  # noqa: E731
+    run = OxmlElement("w:r")
+    drawing = OxmlElement("w:drawing")
+    run.append(drawing)
+    xml = f"""
+<wp:anchor xmlns:wp="{_WP}" xmlns:a="{_A}" xmlns:pic="{_PIC}" xmlns:r="{_R}" distT="0" distB="0" distL="0"
+    distR="0" simplePos="0" relativeHeight="{shape_id}" behindDoc="{int(behind)}" locked="1" layoutInCell="1"
+    allowOverlap="1">
+  <wp:simplePos x="0" y="0"/>
+  <wp:positionH relativeFrom="margin"><wp:posOffset>{emu(left)}</wp:posOffset></wp:positionH>
+  <wp:positionV relativeFrom="line"><wp:posOffset>{emu(top)}</wp:posOffset></wp:positionV>
+  <wp:extent cx="{emu(width)}" cy="{emu(height)}"/>
+  <wp:effectExtent l="0" t="0" r="0" b="0"/>
+  <wp:wrapNone/>
+  <wp:docPr id="{shape_id}" name="{name}"/>
+  <wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>
+  <a:graphic>
+    <a:graphicData uri="{_PIC}">
+      <pic:pic>
+        <pic:nvPicPr><pic:cNvPr id="{shape_id}" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>
+        <pic:blipFill><a:blip r:embed="{rel_id}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>
+        <pic:spPr>
+          <a:xfrm><a:off x="0" y="0"/><a:ext cx="{emu(width)}" cy="{emu(height)}"/></a:xfrm>
+          <a:prstGeom prst="rect"><a:avLst/></a:prstGeom>
+        </pic:spPr>
+      </pic:pic>
+    </a:graphicData>
+  </a:graphic>
+</wp:anchor>"""
+    drawing.append(etree.fromstring(xml))
+    _first_run(paragraph_element, run)
+
+
+def _first_run(paragraph_element: etree._Element, run: etree._Element) -> None:
+    """Put a run before the paragraph's text (after its properties)."""
+    ppr = paragraph_element.find(qn("w:pPr"))
+    paragraph_element.insert(paragraph_element.index(ppr) + 1 if ppr is not None else 0, run)
+
+
+def frame(ppr: etree._Element, *, x: int, y: int, width: int, height: int) -> None:
+    """A frame (w:framePr) at (x, y) twips from the type area's top-left corner: a line placed off the grid (a
+    标志). wrap="none": the flow takes no room for it, so the layout's space before the next paragraph does."""
+    ppr_child(
+        ppr,
+        "framePr",
+        w=width,
+        h=height,
+        hRule="exact",
+        wrap="none",
+        vAnchor="margin",
+        hAnchor="margin",
+        x=x,
+        y=y,
+    )
 
 
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+_PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def set_doc_grid(sect_pr: etree._Element, line_pitch: int) -> None:

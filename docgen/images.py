@@ -20,6 +20,10 @@ from docgen.units import MM
 __all__ = ["ImageInfo", "image_info", "raster"]
 
 MAX_IMAGE_BYTES = 16 * MB
+#: A seal scanned at 1200 dpi is about 2,000 pixels across; far more is a decompression bomb, not a seal.
+MAX_IMAGE_PIXELS = 40_000_000
+#: No seal or stamp is larger than the type area: a size beyond this is a wrong unit or a hostile file.
+MAX_IMAGE_SIZE = 250 * MM
 _UNITS = {"mm": MM, "cm": 10 * MM, "in": 72.0, "pt": 1.0, "px": 0.75, "": 0.75}
 
 
@@ -31,8 +35,19 @@ class ImageInfo:
     ratio: float  # height / width
 
 
+def _too_large(kind: str, width: float, height: float) -> None:
+    if width <= 0 or height <= 0:
+        raise SpecError(f"{kind} 图片的尺寸无效（{width:g} × {height:g}）")
+    if width * height > MAX_IMAGE_PIXELS:
+        raise SpecError(
+            f"{kind} 图片太大：{width:g} × {height:g} 像素",
+            hint="印章图片用 600 dpi 左右扫描即可（约 1000 × 1000 像素）",
+        )
+
+
 def _png(data: bytes) -> ImageInfo:
     width, height = struct.unpack(">II", data[16:24])
+    _too_large("PNG", width, height)
     physical = None
     at = data.find(b"pHYs")
     if at > 0 and len(data) >= at + 13:
@@ -51,6 +66,7 @@ def _jpeg(data: bytes) -> ImageInfo:
         marker, length = data[at + 1], struct.unpack(">H", data[at + 2 : at + 4])[0]
         if marker in (0xC0, 0xC1, 0xC2):
             height, width = struct.unpack(">HH", data[at + 5 : at + 9])
+            _too_large("JPEG", width, height)
             return ImageInfo("jpeg", None, None, height / width if width else 1.0)
         at += 2 + length
     return ImageInfo("jpeg", None, None, 1.0)
@@ -69,6 +85,8 @@ def _svg(data: bytes) -> ImageInfo:
     box = [float(v) for v in re.findall(r"[-\d.]+", attrs.get("viewBox", ""))]
     ratio = (box[3] / box[2]) if len(box) == 4 and box[2] else (height / width if width and height else 1.0)
     absolute = attrs.get("width", "").strip().endswith(("mm", "cm", "in", "pt"))
+    if not 0.01 < ratio < 100:
+        raise SpecError("SVG 图片的宽高比不合理", hint="检查 SVG 的 width、height 和 viewBox")
     return ImageInfo("svg", width if absolute else None, height if absolute else None, ratio)
 
 
@@ -77,12 +95,19 @@ def image_info(path: str) -> ImageInfo:
     """Kind, physical size (where the file says it) and proportions of an image file."""
     data = read_bounded(Path(path), MAX_IMAGE_BYTES, "图片文件", SpecError)
     if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
-        return _png(data[:65536])
-    if data.startswith(b"\xff\xd8\xff"):
-        return _jpeg(data)
-    if b"<svg" in data[:4096].lower():
-        return _svg(data)
-    raise SpecError("不是 PNG、JPEG 或 SVG 图片", hint="印章、签名章用 PNG（透明底）或 SVG")
+        info = _png(data[:65536])
+    elif data.startswith(b"\xff\xd8\xff"):
+        info = _jpeg(data)
+    elif b"<svg" in data[:4096].lower():
+        info = _svg(data)
+    else:
+        raise SpecError("不是 PNG、JPEG 或 SVG 图片", hint="印章、签名章用 PNG（透明底）或 SVG")
+    if (info.width or 0) > MAX_IMAGE_SIZE or (info.height or 0) > MAX_IMAGE_SIZE:
+        raise SpecError(
+            f"图片标明的尺寸（{(info.width or 0) / MM:.0f} × {(info.height or 0) / MM:.0f} mm）比版心还大",
+            hint="印章图片的尺寸应与实物相同（公章直径一般 42 mm）；检查图片的分辨率或 SVG 的 width、height",
+        )
+    return info
 
 
 #: How finely a vector image (SVG) is rasterized for the writers: fine enough that a printed seal shows no pixels.
@@ -90,9 +115,10 @@ RASTER_DPI = 600
 _SVG_ALLOWED_HREF = re.compile(r"^#[\w.-]*$")
 
 
-def _sanitized_svg(data: bytes) -> bytes:
+def _sanitized_svg(data: bytes, width_px: int, height_px: int) -> bytes:
     """The SVG with nothing that reaches outside it: no external references (images, styles, fonts), scripts or
-    foreign content; parsed without entities or network, so that a hostile file reads nothing."""
+    foreign content; parsed without entities or network, so that a hostile file reads nothing. Its size is set to
+    the pixels wanted (the renderer takes no absolute units), its drawing kept by a viewBox."""
     from lxml import etree
 
     try:
@@ -108,7 +134,17 @@ def _sanitized_svg(data: bytes) -> bytes:
         for attribute, value in element.attrib.items():
             if etree.QName(attribute).localname == "href" and not _SVG_ALLOWED_HREF.match(value.strip()):
                 raise SpecError("SVG 图片引用了外部内容", hint="印章图片只能引用它自己内部的图形（#id）")
+    if root.get("viewBox") is None:  # user units are CSS pixels of the declared size
+        width = (_length(root.get("width")) or 75.0) / 0.75
+        height = (_length(root.get("height")) or width * 0.75) / 0.75
+        root.set("viewBox", f"0 0 {width:g} {height:g}")
+    root.set("width", str(width_px))
+    root.set("height", str(height_px))
     return etree.tostring(root)
+
+
+#: The longest side of a rasterized SVG, in pixels (a 42 mm seal at 600 dpi is 992).
+MAX_RASTER_SIDE = 3000
 
 
 def raster(path: str) -> Path:
@@ -121,17 +157,20 @@ def raster(path: str) -> Path:
     from docgen.cache import cache_root
 
     data = read_bounded(file, MAX_IMAGE_BYTES, "图片文件", SpecError)
-    target = cache_root() / "images" / f"{hashlib.sha256(data).hexdigest()[:24]}-{RASTER_DPI}.png"
+    target = cache_root() / "images" / f"{hashlib.sha256(data).hexdigest()[:24]}-{RASTER_DPI}-{MAX_RASTER_SIDE}.png"
     if target.is_file():
         return target
-    clean = _sanitized_svg(data).decode("utf-8")
+    info = image_info(path)
+    across = min(MAX_RASTER_SIDE, (info.width or 42 * MM) / 72 * RASTER_DPI)  # pixels at its printed size
+    scale = min(1.0, MAX_RASTER_SIDE / (across * info.ratio))
+    width_px, height_px = max(1, round(across * scale)), max(1, round(across * info.ratio * scale))
+    clean = _sanitized_svg(data, width_px, height_px).decode("utf-8")
     import resvg_py  # a compiled SVG renderer (Rust): no system library needed
 
-    info = image_info(path)
-    wanted = (info.width or 42 * MM) / 72 * RASTER_DPI  # pixels across at the size it will be printed
-    first = bytes(resvg_py.svg_to_bytes(svg_string=clean))
-    natural = struct.unpack(">I", first[16:20])[0] or 1
-    png = first if natural >= wanted else bytes(resvg_py.svg_to_bytes(svg_string=clean, zoom=wanted / natural))
+    try:
+        png = bytes(resvg_py.svg_to_bytes(svg_string=clean))
+    except (ValueError, RuntimeError) as exc:
+        raise SpecError(f"SVG 图片无法绘制：{exc}", hint="用图形软件另存为普通 SVG 或 PNG") from None
     from docgen.output import write_atomic
 
     try:

@@ -28,6 +28,11 @@ DEFAULT_KIND = "meeting-summary"
 #: Keys every spec may have, whatever its kind: which kind, which style, which clerk templates.
 UNIVERSAL_KEYS = ("kind", "style", "templates")
 KIND_FILE = "kind.yaml"
+#: What ``docgen check`` may know about a kind beyond its fields (行文规则), named in kind.yaml's ``traits:``.
+TRAITS = {
+    "upward": "上行文：版头要有签发人",
+    "one-recipient": "只能有一个主送机关（如请示：一文一事，一个主送机关）",
+}
 PARTS_FILE = Path("parts") / "fields.yaml"
 MAX_KIND_BYTES = 256 * 1024
 
@@ -44,6 +49,8 @@ class Kind:
     folder: Path
     fields: Field
     example: Path | None = None
+    #: rules of 行文 the checker applies (``TRAITS``)
+    traits: tuple[str, ...] = ()
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -87,7 +94,7 @@ def _load(stamp: tuple[str, int, int], parts_stamp: tuple[str, int, int]) -> Kin
     data = doc.data
     if not isinstance(data, dict):
         raise TemplateError("kind.yaml 应写成“键: 值”的形式", SourceRef(str(path), 1, 1))
-    allowed = ("name", "names", "label", "description", "fields", "parts", "example")
+    allowed = ("name", "names", "label", "description", "fields", "parts", "example", "traits")
     for key in data:
         if key not in allowed:
             raise TemplateError(
@@ -112,6 +119,10 @@ def _load(stamp: tuple[str, int, int], parts_stamp: tuple[str, int, int]) -> Kin
     names = data.get("names") or []
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise TemplateError("names 应是名称列表，如 [通知]", doc.ref(("names",)))
+    traits = data.get("traits") or []
+    if not isinstance(traits, list) or any(t not in TRAITS for t in traits):
+        listed = "；".join(f"{name}（{meaning}）" for name, meaning in TRAITS.items())
+        raise TemplateError("traits 应是下列名称的列表", doc.ref(("traits",)), f"可用：{listed}")
     example = folder / str(data.get("example") or "example.yaml")
     return Kind(
         name=name,
@@ -121,6 +132,7 @@ def _load(stamp: tuple[str, int, int], parts_stamp: tuple[str, int, int]) -> Kin
         folder=folder,
         fields=fields,
         example=example if example.is_file() else None,
+        traits=tuple(traits),
     )
 
 

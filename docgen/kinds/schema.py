@@ -223,5 +223,12 @@ def parse_fields(
     reader = _Reader(parts)
     if not isinstance(declared, dict) or not declared:
         raise TemplateError("kind.yaml 要有 fields: 列出规格可写的键", doc.ref(path))
+    if "part" in declared:  # the whole table from a shared part (文件 kinds: {part: official-document}), keys added
+        whole = reader.field("", declared, doc, path)
+        if whole.type != "mapping":
+            raise TemplateError("fields: 引用的共用部分应是 mapping 类型", doc.ref((*path, "part")))
+        return Field(
+            name="", type="mapping", label=label, fields=whole.fields, one_of=whole.one_of, source=whole.source
+        )
     fields = tuple(reader.field(key, value, doc, (*path, key)) for key, value in declared.items())
     return Field(name="", type="mapping", label=label, fields=fields, source=doc.ref(path))

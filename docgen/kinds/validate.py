@@ -132,6 +132,12 @@ class _Validator:
         if kind not in field.file_types:
             allowed = "、".join(t.upper() for t in field.file_types)
             return self.problem(path, f"“{text}”不是 {allowed} 图片", f"{field.title}要用 {allowed} 格式的图片文件")
+        from docgen.images import image_info
+
+        try:  # its size and proportions, read now so that a wrong one is reported here, at the spec's line
+            image_info(str(file.absolute()))
+        except SpecError as error:
+            return self.problem(path, f"{error.message}：{text}", error.hint)
         return str(file.absolute())
 
     def _choice(self, field: Field, path: KeyPath, raw: Any) -> Any:

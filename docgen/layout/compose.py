@@ -258,7 +258,8 @@ def _plain_signature(c: Composer, index: int, block: Signature) -> tuple[Chunk, 
 def _sealed_signature(c: Composer, index: int, block: Signature) -> tuple[Chunk, int]:
     """§7.3.5.1: the date 右空四字; each issuer's name centred over its seal's place, the last over the date; the
     seals in rows from the right, not touching; each seal pressing on its name (the last on name and date), a
-    little above their middle, its top within one line of the text above."""
+    little above their middle, its top within one line below the text above (the space before is measured from
+    the seal, not fixed)."""
     role = block.role
     r = c.role(role)
     layout = c.style.layout
@@ -290,7 +291,11 @@ def _sealed_signature(c: Composer, index: int, block: Signature) -> tuple[Chunk,
                 )
     if block.date:
         lines.append(c.line_at(block.date, role, c.width - date_right - date_width, index, para=1))
-    return Chunk(index, lines, r.space_before, r.space_after, images=images, keep_previous=1), 1
+    # Rows before the names: as many as it takes for the seals' top to come within one line below the text above
+    # (its top ``reach`` rows above the first name's row), and at least the role's.
+    reach = max((-image.dy / pitch for image in images if image.line < len(rows[0])), default=0.0)
+    space = max(r.space_before, int(reach) + 1 if reach > 0 else 0)
+    return Chunk(index, lines, space, r.space_after, images=images, keep_previous=1), 1
 
 
 def _stamp_signature(c: Composer, index: int, block: Signature) -> tuple[Chunk, int]:

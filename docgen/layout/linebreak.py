@@ -163,7 +163,12 @@ def _word_bounds(text: str) -> set[int]:
     for word in rjieba.cut(text):
         position += len(word)
         bounds.add(position)
-    return bounds
+    # A number and its unit are one word to a reader (2027年, 第3号, 12月): jieba cuts between them.
+    return {b for b in bounds if not (0 < b < len(text) and text[b - 1].isdigit() and text[b] in _UNITS_AFTER_NUMBER)}
+
+
+#: Characters that belong to the number before them in a title (2027年, 5月, 30日, 12号, 3项, 20条, 15%).
+_UNITS_AFTER_NUMBER = "年月日号届次期个项条件名万亿元%％"
 
 
 def _break_quality(text: str, index: int, words: set[int], costs: TitleBreaks) -> float:

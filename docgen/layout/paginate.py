@@ -186,7 +186,9 @@ def paginate(chunks: list[Chunk], geometry: Geometry) -> PagedDocument:
                 y = baseline + (1 - geometry.em_ascent) * last.text.size + below
                 edge = (y - geometry.margin_top) / geometry.pitch
                 rule_page.rules.append(RuleMark(edge, chunk.flow_rule, chunk.block, y, anchor))
-                row = max(row, int(edge) + 1)
+                # The flow resumes on the first row wholly below the rule, then leaves the rule's space after:
+                # rows the next block's space before counts (the DOCX says it as that block's spacing).
+                blank += max(0, int(edge) + 1 - row)
                 pending_after = getattr(rule, "space_after", 0)
             else:  # at the bottom edge of the line above it
                 edge = last.row + last.text.rows if last is not None and last.y is None else row

@@ -212,8 +212,8 @@ def list_kinds(templates: str | os.PathLike[str] | None = None) -> list[tuple[st
 
 
 def export_templates(kind: str, target: Path, *, overwrite: bool = False) -> list[Path]:
-    """Copy a kind's built-in folder (its template, field table and example), the base template and the shared
-    parts it uses into ``target``, for a clerk to edit."""
+    """Copy a kind's built-in folder (its template, field table and example), the skeletons kinds extend and the
+    shared markup into ``target``, for a clerk to edit."""
     from docgen.kinds import find_kind, kind_folders
 
     source = builtin_templates_dir()
@@ -225,7 +225,8 @@ def export_templates(kind: str, target: Path, *, overwrite: bool = False) -> lis
         raise OutputError("目标已存在，而且不是目录", SourceRef(str(target)), hint="换一个目录名")
     # The shared markup (parts/macros.xml) comes along: a clerk's copy is used before docgen's. The shared field
     # declarations do not: they are docgen's contract with every kind, not a clerk's to change.
-    files = [source / "base.xml", source / "parts" / "macros.xml", *sorted(found.folder.iterdir())]
+    skeletons = sorted(source.glob("*.xml"))  # base.xml, official.xml: what kinds extend
+    files = [*skeletons, source / "parts" / "macros.xml", *sorted(found.folder.iterdir())]
     files = [path for path in files if path.is_file()]
     copies = [target / path.relative_to(source) for path in files]
     existing = [copy for copy in copies if copy.exists()]

@@ -361,7 +361,10 @@ class _DocxBuilder:
 
         rel_id, _ = self.document.part.get_or_add_image(str(raster(image.path)))
         self.shape_id += 1
-        line_top = self.style.margin_top + row * self.style.line_pitch
+        # the paragraph's area starts its space before above its first line
+        spacing = paragraph._p.find(qn("w:pPr") + "/" + qn("w:spacing"))
+        before = int(spacing.get(qn("w:before"), "0")) / 20 if spacing is not None else 0.0
+        line_top = self.style.margin_top + row * self.style.line_pitch - before
         oxml.anchored_picture(
             paragraph._p,
             rel_id=rel_id,

@@ -178,7 +178,9 @@ def anchored_picture(
     behind: bool = True,
 ) -> None:
     """A picture (a seal) ``left`` points right of the type area's left edge and ``top`` points below the top of
-    the line holding the anchor, behind the text (as a stamp's ink under the printed name), taking no room."""
+    the anchor paragraph's area (before its space before), behind the text (as a stamp's ink under the printed
+    name), taking no room. Not ``relativeFrom="line"``: LibreOffice 7.4 turns a line-relative picture's offset
+    upside down (+10 pt is drawn 10 pt above the line), which Word does not."""
     emu = lambda points: str(round(points * _EMU_PER_POINT))  # noqa: E731
     run = OxmlElement("w:r")
     drawing = OxmlElement("w:drawing")
@@ -189,7 +191,7 @@ def anchored_picture(
     allowOverlap="1">
   <wp:simplePos x="0" y="0"/>
   <wp:positionH relativeFrom="margin"><wp:posOffset>{emu(left)}</wp:posOffset></wp:positionH>
-  <wp:positionV relativeFrom="line"><wp:posOffset>{emu(top)}</wp:posOffset></wp:positionV>
+  <wp:positionV relativeFrom="paragraph"><wp:posOffset>{emu(top)}</wp:posOffset></wp:positionV>
   <wp:extent cx="{emu(width)}" cy="{emu(height)}"/>
   <wp:effectExtent l="0" t="0" r="0" b="0"/>
   <wp:wrapNone/>

@@ -269,7 +269,9 @@ def _templates(args: argparse.Namespace) -> int:
 
         for kind in kinds_in(kind_folders(args.templates)):
             names = "、".join(kind.names)
-            print(f"{kind.name}\t{kind.label}" + (f"（kind: 也可写 {names}）" if names else "") + f"\t{kind.folder}")
+            print(
+                f"{kind.name}\t{kind.label}\t" + (f"kind: {kind.name} 或 {names}" if names else "") + f"\t{kind.folder}"
+            )
         return 0
     for path in export_templates(args.kind, args.directory, overwrite=args.force):
         print(f"已导出 {path}")

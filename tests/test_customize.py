@@ -116,7 +116,12 @@ def test_template_error_from_the_cli_exits_2_with_file_and_line(tmp_path: Path) 
 
 def test_templates_list_and_export(tmp_path: Path) -> None:
     listed = run_cli("templates", "list")
-    assert listed.returncode == 0 and listed.stdout.startswith("meeting-summary")
+    assert listed.returncode == 0
+    rows = [line.split("\t") for line in listed.stdout.splitlines()]
+    kinds = {row[0]: row for row in rows}
+    expected = {"meeting-summary", "notice", "bulletin", "request", "report", "opinion", "decision", "reply", "letter"}
+    assert set(kinds) == expected
+    assert kinds["notice"][1] == "通知" and "通知" in kinds["notice"][2]
     exported = run_cli("templates", "export", "meeting-summary", str(tmp_path / "mine"))
     assert exported.returncode == 0
     copy = tmp_path / "mine" / "meeting-summary" / "document.xml"

@@ -17,6 +17,11 @@ NO_LINE_START = frozenset(
 )
 #: Must not end a line: opening quotes, brackets and 书名号.
 NO_LINE_END = frozenset("“‘（《「『【〔〈〖〘｛［([{")
+#: Symbols of Chinese text that are full width (and drawn by the Chinese face) though Unicode leaves them ambiguous.
+WIDE_SYMBOLS = frozenset("★☆○●◎◇◆□■△▲▽▼※→←↑↓№")
+#: Closing marks after which LibreOffice does not break before a half-width letter or digit (，2026年 ）22号 ”A):
+#: measured in LibreOffice 7.4 (the colon, semicolon, ?, !, … and — do allow the break).
+CLOSE_BEFORE_WORD = frozenset("，。、〕）》」』】〉〗〙”’")
 #: Marks that come in pairs and must never be split across lines (—— and ……).
 PAIRED = frozenset("—…")
 
@@ -27,6 +32,9 @@ def is_wide(ch: str) -> bool:
     if ch in "“”‘’":  # General Punctuation, but full-width in Chinese typesetting
         return True
     if ch in "—…·":
+        return True
+    # East Asian "ambiguous" symbols that Chinese text sets full width, in the Chinese face (机密★1年, ①, ※)
+    if ch in WIDE_SYMBOLS or "\u2460" <= ch <= "\u2473":
         return True
     return unicodedata.east_asian_width(ch) in ("W", "F")
 

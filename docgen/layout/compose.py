@@ -7,6 +7,7 @@ drawn at edges between its lines. Every number comes from the block's role in th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -69,6 +70,7 @@ class Chunk:
     space_after: int = 0
     new_page: bool = False
     at_bottom: bool = False  # the 版记: pushed down so its last line is the last row of the page
+    even_page: bool = False  # … on an even page (double-sided printing)
     keep_next: bool = False  # a heading: never the last thing on a page (Word's "keep with next")
     keep_together: bool = False  # a group: all its lines on one page
     blank: int = 0  # empty rows this chunk adds before what follows
@@ -257,9 +259,9 @@ def _plain_signature(c: Composer, index: int, block: Signature) -> tuple[Chunk, 
 
 def _sealed_signature(c: Composer, index: int, block: Signature) -> tuple[Chunk, int]:
     """§7.3.5.1: the date 右空四字; each issuer's name centred over its seal's place, the last over the date; the
-    seals in rows from the right, not touching; each seal pressing on its name (the last on name and date), a
-    little above their middle, its top within one line below the text above (the space before is measured from
-    the seal, not fixed)."""
+    seals in rows (as many to a row as fit), not touching, rows apart by a seal's height; each seal pressing on
+    its name (the last on name and date), a little above their middle, its top within one line below the text
+    above (the space before is measured from the seal, not fixed)."""
     role = block.role
     r = c.role(role)
     layout = c.style.layout
@@ -270,14 +272,23 @@ def _sealed_signature(c: Composer, index: int, block: Signature) -> tuple[Chunk,
     sizes = [
         c.image_size(s.image, layout["seal_size"]) if s.image else (layout["seal_size"],) * 2 for s in block.signers
     ]
-    slot = max(width for width, _ in sizes) + layout["seal_gap"]
+    # Each issuer's place is as wide as its seal or its name, whichever is wider, and places keep seal_gap apart;
+    # rows fill from the first, each aligned on the right so that the last seal of the last row is over the date.
+    widest_name = max(text_width(s.name, role, c.metrics) for s in block.signers)
+    slot = max(max(width for width, _ in sizes), widest_name) + layout["seal_gap"]
     per_row = max(1, int((centre + slot / 2) // slot))
     signers = list(zip(block.signers, sizes, strict=True))
-    rows = [signers[max(0, end - per_row) : end] for end in range(len(signers), 0, -per_row)][::-1]
+    rows = [signers[start : start + per_row] for start in range(0, len(signers), per_row)]
     lines: list[TextLine] = []
     images: list[ChunkImage] = []
+    gaps: dict[int, int] = {}
     lift = layout["seal_lift"] * pitch
+    tallest = max(height for _, height in sizes)
     for row_number, row in enumerate(rows):
+        if row_number:  # rows of names far enough apart that the seals of one row clear those of the next
+            last = row_number == len(rows) - 1
+            apart = tallest + layout["seal_gap"] - (pitch / 2 if last else 0.0)
+            gaps[len(lines)] = max(0, math.ceil(apart / pitch - 1e-9) - 1)
         for position, (signer, (width, height)) in enumerate(row):
             x = centre - (len(row) - 1 - position) * slot
             name_width = text_width(signer.name, role, c.metrics)
@@ -295,7 +306,7 @@ def _sealed_signature(c: Composer, index: int, block: Signature) -> tuple[Chunk,
     # (its top ``reach`` rows above the first name's row), and at least the role's.
     reach = max((-image.dy / pitch for image in images if image.line < len(rows[0])), default=0.0)
     space = max(r.space_before, int(reach) + 1 if reach > 0 else 0)
-    return Chunk(index, lines, space, r.space_after, images=images, keep_previous=1), 1
+    return Chunk(index, lines, space, r.space_after, images=images, keep_previous=1, gaps=gaps), 1
 
 
 def _stamp_signature(c: Composer, index: int, block: Signature) -> tuple[Chunk, int]:
@@ -395,7 +406,7 @@ def _blank(c: Composer, index: int, block: Blank) -> tuple[Chunk, int]:
 def _group(c: Composer, index: int, block: Group) -> tuple[Chunk, int]:
     """Its children's lines as one chunk; a rule among them sits at the edge between the lines around it; the
     children's own spacing stays inside (collapsed as everywhere)."""
-    chunk = Chunk(index, at_bottom=block.at_bottom, keep_together=True)
+    chunk = Chunk(index, at_bottom=block.at_bottom, keep_together=True, even_page=block.even_page)
     used = 1
     after = None
     for position, child in enumerate(block.children):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from typing import NamedTuple, Protocol
 
-from docgen.layout.chars import NO_LINE_END, NO_LINE_START, is_word_char
+from docgen.layout.chars import CLOSE_BEFORE_WORD, NO_LINE_END, NO_LINE_START, is_word_char
 
 EPSILON = 0.01  # points: rounding slack when a line is filled exactly
 
@@ -87,7 +87,11 @@ def clusters(chars: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     glue_next = False
     for atom in atoms:
         first, last = atom[0][0], atom[-1][0]
-        if out and (glue_next or first in NO_LINE_START):
+        if out and (
+            glue_next
+            or first in NO_LINE_START
+            or (out[-1][-1][0] in CLOSE_BEFORE_WORD and first.isascii() and first.isalnum())
+        ):
             out[-1].extend(atom)
         else:
             out.append(list(atom))

@@ -10,7 +10,9 @@ The rules of placing, each stated once here:
 - a chunk that keeps with the next is moved to a new page with what it keeps with, rather than end a page;
 - a group (the 版记) stays on one page; at the bottom, it is pushed down so its last line is the page's last row,
   starting a page of its own (by an explicit break) when it does not fit under the text; a group longer than a page
-  starts lower on a new page and ends at the bottom of the next.
+  starts lower on a new page and ends at the bottom of the next; one that must be on an even page (double-sided
+  printing) moves to the next page when under text on an odd page, and when it would have an odd page to itself, a
+  blank page goes before it, and neither the blank page nor its own carries a page number (§7.5).
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ class PagedDocument:
     moved: dict[int, int] = field(default_factory=dict)
     #: For a placed block (a 标志): rows of the flow it covers, which the DOCX turns into space before what follows.
     covered: dict[int, int] = field(default_factory=dict)
+    #: Blank pages the layout put before a block (the 版记 of a double-sided document, on an even page).
+    blank_before: dict[int, int] = field(default_factory=dict)
 
     def lines_of(self, block: int) -> list[TextLine]:
         return [p.text for page in self.pages for p in page.lines if p.text.block == block]
@@ -240,6 +244,15 @@ def paginate(chunks: list[Chunk], geometry: Geometry) -> PagedDocument:
                 if row > 0 or page.lines:
                     page = new_page(flowed=False)
                     broke = True
+            if chunk.even_page and page.number % 2 == 1:
+                if row > 0 or page.lines:  # under text on an odd page: to the even page after it
+                    page = new_page(flowed=False)
+                else:  # an odd page to itself: that page stays blank; neither it nor the 版记's carries a number
+                    page.numbered = False
+                    page = new_page(flowed=False)
+                    page.numbered = False
+                    doc.blank_before[index] = 1
+                broke = True
             # Pushed down so that its last line is the last row of a page (of the last one it reaches, when it
             # is longer than a page: 80 units of 抄送 start lower on a new page and end at the bottom of the next).
             space = (rows - (row + need) % rows) % rows

@@ -171,6 +171,9 @@ class Group:
 
     children: tuple[Block, ...]
     at_bottom: bool = False
+    #: on an even page (the back cover of a double-sided document): blank pages come before it as needed, and
+    #: they and its own page then carry no number (§7.5)
+    even_page: bool = False
 
 
 Block = Text | Split | Hanging | Signature | Mark | Signers | Rule | Blank | Group

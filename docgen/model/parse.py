@@ -8,7 +8,8 @@ with its file and line (``_at``), so the position is the tag's own, not the firs
 Elements: ``<text role>`` (any paragraph; inline ``<run role>``, ``<run-in level number>``), ``<paragraph>`` (a body
 paragraph), ``<heading level number>``, ``<title>`` (balanced lines; ``<br/>`` breaks), ``<split role>`` with
 ``<left>``/``<right>``, ``<hanging role prefix>`` with ``<item label>``, ``<signature issuer date>``,
-``<rule key>``, ``<blank rows>``, ``<group at="bottom">``, ``<mark role suffix>`` with ``<name>`` (a 发文机关标志),
+``<rule key>``, ``<blank rows>``, ``<group at="bottom" page="even">``, ``<mark role suffix>`` with ``<name>``
+(a 发文机关标志),
 ``<signers role number label>`` with ``<name>`` (签发人), ``<signature form date>`` with ``<signer image>``.
 
 Whitespace: a run of whitespace that contains a newline is template layout and is removed; other spaces are kept.
@@ -277,13 +278,17 @@ class _Parser:
         return Blank(rows or 0)
 
     def group(self, elem: etree._Element) -> Block:
-        a = self.attrs(elem, ("at",))
+        a = self.attrs(elem, ("at", "page"))
         if a["at"] not in ("", "bottom"):
             raise self.error(elem, f'at="{a["at"]}" 无效', hint='at 只能是 "bottom"（排在页面最下方）')
+        if a["page"] not in ("", "even"):
+            raise self.error(elem, f'page="{a["page"]}" 无效', hint='page 只能是 "even"（排在偶数页，双面印刷的版记）')
+        if a["page"] and a["at"] != "bottom":
+            raise self.error(elem, 'page="even" 只用于 at="bottom" 的组（版记）')
         children = self.blocks(elem)
         if not children:
             raise self.error(elem, "<group> 是空的")
-        return Group(tuple(children), at_bottom=a["at"] == "bottom")
+        return Group(tuple(children), at_bottom=a["at"] == "bottom", even_page=a["page"] == "even")
 
     def blocks(self, parent: etree._Element) -> list[Block]:
         blocks: list[Block] = []

@@ -8,6 +8,7 @@ bottom of the last page.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import os
@@ -24,7 +25,7 @@ from docx.shared import Twips
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from docgen.layout import bidi
-from docgen.layout.chars import is_wide
+from docgen.layout.chars import WIDE_SYMBOLS, is_wide
 from docgen.layout.pages import PagedDocument, RuleMark, TextLine
 from docgen.model.blocks import Blank, Block, DocModel, Group, Hanging, Mark, Rule, Signature, Signers, Split, Text
 from docgen.style import StyleProfile
@@ -62,6 +63,9 @@ class _DocxBuilder:
         self.written: dict[int, list[tuple[int, WordParagraph]]] = {}
         self.prev_after = 0  # rows of space after the block written last, as Word will add them
         self.carry = 0  # rows of the flow a placed block covers, owed to the next paragraph's space before
+        #: for each group: its first and last paragraph (the 版记's, for the sections of a double-sided document)
+        self.group_paragraphs: dict[int, tuple[WordParagraph, WordParagraph]] = {}
+        self._empty_footer: str | None = None
 
     # -- package and section -------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -240,9 +244,45 @@ class _DocxBuilder:
     def block(self, index: int, block: Block) -> int:
         """Write a block; returns how many block indexes it used (a group numbers its children after it)."""
         used = WRITERS[type(block)](self, index, block)
+        if index in self.paged.moved:
+            self.keep_moved_lines(index)
         if index in self.paged.space_after:
             self.prev_after = self.paged.space_after[index]
         return used
+
+    def keep_moved_lines(self, index: int) -> None:
+        """The layout moved the last lines of this block to the next page with what follows (a signature takes
+        the last line of the text above along). Word and LibreOffice can only keep whole paragraphs with the next,
+        so the last paragraph is cut where the page breaks: its first part ends with a line break (its last line
+        set as before), the moved lines become a paragraph of their own that keeps with the next."""
+        moved = self.paged.moved[index]
+        written = self.written.get(index)
+        if not written:
+            return
+        paragraph = written[-1][1]._p
+        lines = self.paged.lines_of(index)
+        own = [line for line in lines if line.para == lines[-1].para]
+        if len(own) > moved:
+            full = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+            position = 0
+            for line in own[:-moved]:
+                for ch in line.line.text:
+                    while position < len(full) and full[position] != ch:
+                        position += 1
+                    position += 1
+            while position < len(full) and full[position].isspace():
+                position += 1
+            paragraph = oxml.split_paragraph(paragraph, position)
+            ppr = paragraph.get_or_add_pPr()
+            for tag in ("pageBreakBefore", "sectPr"):
+                for element in ppr.findall(qn(f"w:{tag}")):
+                    ppr.remove(element)
+            # continuation lines: no first-line indent, no hanging, no space before
+            ind = oxml.ppr_child(ppr, "ind", firstLine=0, firstLineChars=0)
+            for name in ("hanging", "hangingChars"):
+                ind.attrib.pop(qn(f"w:{name}"), None)
+            oxml.ppr_child(ppr, "spacing", before=0)
+        oxml.ppr_child(paragraph.get_or_add_pPr(), "keepNext")
 
     def text(self, index: int, block: Text) -> int:
         role = block.role
@@ -318,7 +358,9 @@ class _DocxBuilder:
             position += len(row)
         for image in self.images_of(index):
             line = next(n for n, placed in enumerate(lines) if placed is image[0])
-            self.picture(paragraphs[self.paragraph_index(lines, line)], image[1])
+            self.picture(paragraphs[self.paragraph_index(lines, line)], image[1], block.role)
+        for paragraph in paragraphs[:-1]:  # names and date on one page, as the layout keeps them
+            oxml.ppr_child(paragraph._p.get_or_add_pPr(), "keepNext")
         return 1
 
     def gap_before(self, index: int, position: int) -> int:
@@ -355,7 +397,7 @@ class _DocxBuilder:
                         out.append((line.text, (image, line.row)))
         return out
 
-    def picture(self, paragraph: WordParagraph, placed: object) -> None:
+    def picture(self, paragraph: WordParagraph, placed: object, role: str) -> None:
         image, row = placed  # type: ignore[misc]
         from docgen.images import raster
 
@@ -363,7 +405,10 @@ class _DocxBuilder:
         self.shape_id += 1
         # the paragraph's area starts its space before above its first line
         spacing = paragraph._p.find(qn("w:pPr") + "/" + qn("w:spacing"))
-        before = int(spacing.get(qn("w:before"), "0")) / 20 if spacing is not None else 0.0
+        if spacing is not None and spacing.get(qn("w:before")) is not None:
+            before = int(spacing.get(qn("w:before"))) / 20
+        else:  # as its style says
+            before = self.style.role(role).space_before * self.pitch / 20
         line_top = self.style.margin_top + row * self.style.line_pitch - before
         oxml.anchored_picture(
             paragraph._p,
@@ -470,6 +515,7 @@ class _DocxBuilder:
         if not paragraphs:
             return used
         first = paragraphs[0][1][1]
+        self.group_paragraphs[index] = (first, paragraphs[-1][1][1])
         if block.at_bottom:
             _, _, space_rows = self.paged.starts[index]
             if index in self.paged.breaks:  # a page of its own: an explicit break keeps the space that pushes it down
@@ -491,11 +537,63 @@ class _DocxBuilder:
                     self.anchor_rule(paragraph, mark, rows * self.pitch / 20)
         return used
 
+    def unnumbered_sections(self) -> None:
+        """Pages the layout left without a number — the blank page before the 版记 of a double-sided document and
+        the 版记's own — are a section whose footers are empty: it starts on the blank page, which holds one empty
+        paragraph, and the 版记 follows by its page break. (A section that starts on an even page would say the
+        same to Word, but LibreOffice 7.4 inserts no blank page for it.) What follows (an attachment bound
+        separately) is numbered again, in a section of its own."""
+        body = self.document.element.body
+        final = self.document.sections[-1]._sectPr
+        for index in self.paged.blank_before:
+            if index not in self.group_paragraphs:
+                continue
+            first, last = self.group_paragraphs[index]
+            paragraphs = list(body.iterchildren(qn("w:p")))
+            start = paragraphs.index(first._p)
+            if start == 0:
+                continue
+            numbered = copy.deepcopy(final)
+            unnumbered = copy.deepcopy(final)
+            for reference in unnumbered.findall(qn("w:footerReference")):
+                reference.set(qn("r:id"), self.empty_footer())
+            oxml.section_type(unnumbered, "nextPage")
+            oxml.end_section(paragraphs[start - 1], numbered)
+            blank = copy.deepcopy(paragraphs[start - 1])  # the blank page's one paragraph: empty, in a body style
+            for child in list(blank):
+                if child.tag != qn("w:pPr"):
+                    blank.remove(child)
+            for child in blank.findall(qn("w:pPr") + "/" + qn("w:sectPr")):
+                child.getparent().remove(child)
+            first._p.addprevious(blank)
+            if paragraphs.index(last._p) < len(paragraphs) - 1:  # numbered pages follow
+                oxml.end_section(last._p, unnumbered)
+                oxml.section_type(final, "nextPage")
+            else:
+                final.getparent().replace(final, unnumbered)
+                final = unnumbered
+
+    def empty_footer(self) -> str:
+        """A footer with one empty line of the page number's height (not a grid row, which would not fit)."""
+        if self._empty_footer is None:
+            part, rel_id = self.document.part.add_footer_part()
+            footer = part.element
+            for child in list(footer):
+                footer.remove(child)
+            template = self.document.sections[0].footer.paragraphs[0]._p
+            paragraph = copy.deepcopy(template)
+            for run in paragraph.findall(qn("w:r")) + paragraph.findall(qn("w:fldSimple")):
+                paragraph.remove(run)
+            footer.append(paragraph)
+            self._empty_footer = rel_id
+        return self._empty_footer
+
     def build(self) -> bytes:
         self.setup()
         index = 0
         for block in self.model.blocks:
             index += self.block(index, block)
+        self.unnumbered_sections()
         buffer = io.BytesIO()
         self.document.save(buffer)
         return _normalize_zip(buffer.getvalue())
@@ -530,6 +628,8 @@ def _kind(ch: str) -> str | None:
     code = ord(ch)
     if 0x20000 <= code <= 0x3FFFF:
         return "extb"
+    if ch in WIDE_SYMBOLS:  # ★ in 机密★1年: a Chinese face has it
+        return None
     if 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or code in (0x200D, 0xFE0F):
         return "emoji"
     return None

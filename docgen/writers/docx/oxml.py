@@ -3,6 +3,8 @@ on paragraphs, Chinese typography switches and fields. Each helper edits an elem
 
 from __future__ import annotations
 
+import copy
+
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
@@ -281,3 +283,84 @@ def east_asian_hint(run_element: etree._Element) -> None:
     (without it Word sets “”—… in the Latin font, at Latin widths)."""
     rpr = run_element.get_or_add_rPr()
     rpr_child(rpr, "rFonts", hint="eastAsia")
+
+
+def section_type(sect_pr: etree._Element, kind: str) -> None:
+    """How a section starts: nextPage, evenPage, oddPage (``w:type`` comes after the header/footer references)."""
+    for old in sect_pr.findall(qn("w:type")):
+        sect_pr.remove(old)
+    element = OxmlElement("w:type")
+    element.set(qn("w:val"), kind)
+    references = sect_pr.findall(qn("w:headerReference")) + sect_pr.findall(qn("w:footerReference"))
+    at = max((list(sect_pr).index(r) + 1 for r in references), default=0)
+    sect_pr.insert(at, element)
+
+
+def end_section(paragraph_element: etree._Element, sect_pr: etree._Element) -> None:
+    """Make the paragraph the last of a section with these properties (``w:sectPr`` in its pPr, after rPr)."""
+    ppr = paragraph_element.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        paragraph_element.insert(0, ppr)
+    change = ppr.find(qn("w:pPrChange"))
+    if change is not None:
+        change.addprevious(sect_pr)
+    else:
+        ppr.append(sect_pr)
+
+
+def split_paragraph(paragraph_element: etree._Element, offset: int) -> etree._Element:
+    """Cut a paragraph after ``offset`` characters of its text: the first part keeps its place and ends with a line
+    break (so that its last line is set as before, justified); the rest becomes a new paragraph right after it,
+    with the same properties. Returns the new paragraph. Runs keep their properties on both sides of the cut."""
+    second = OxmlElement("w:p")
+    ppr = paragraph_element.find(qn("w:pPr"))
+    if ppr is not None:
+        second.append(copy.deepcopy(ppr))
+    seen = 0
+    cut_run: etree._Element | None = None
+    moving: list[etree._Element] = []
+    for run in paragraph_element.findall(qn("w:r")):
+        if cut_run is not None:
+            moving.append(run)
+            continue
+        texts = run.findall(qn("w:t"))
+        length = sum(len(t.text or "") for t in texts)
+        if seen + length <= offset:
+            seen += length
+            if seen == offset:
+                cut_run = run
+            continue
+        # the cut falls inside this run: its tail goes to a copy of the run
+        tail = copy.deepcopy(run)
+        for t in tail.findall(qn("w:t")):
+            tail.remove(t)
+        keep = offset - seen
+        for t in texts:
+            text = t.text or ""
+            if keep >= len(text):
+                keep -= len(text)
+                continue
+            t.text, rest = text[:keep], text[keep:]
+            t.set(qn("xml:space"), "preserve")
+            if t.text == "":
+                run.remove(t)
+            if rest:
+                add_text(tail, rest)
+            keep = 0
+        seen = offset
+        cut_run = run
+        moving.append(tail)
+    for run in moving:
+        if run.getparent() is not None:
+            run.getparent().remove(run)
+        second.append(run)
+    if cut_run is not None:
+        br = OxmlElement("w:r")
+        rpr = cut_run.find(qn("w:rPr"))
+        if rpr is not None:
+            br.append(copy.deepcopy(rpr))
+        br.append(OxmlElement("w:br"))
+        cut_run.addnext(br)
+    paragraph_element.addnext(second)
+    return second

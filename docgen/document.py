@@ -44,10 +44,21 @@ class Document:
     _fonts: dict[str, ResolvedFace] | None = field(default=None, repr=False)
     #: After the frame is made: characters no available font could draw, by face (shown as empty boxes).
     missing_glyphs: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    #: What the layout did that the author should know (a 标志 condensed, the 主送 moved to the 版记), in Chinese.
+    notes: list[str] = field(default_factory=list, repr=False)
 
     @property
     def layout(self) -> PagedDocument:
-        """Lines placed on pages of the 公文 grid (computed once)."""
+        """Lines placed on pages of the 公文 grid (computed once); what the layout had to do that the author should
+        know is logged (and kept in ``notes``)."""
+        paged = self._laid_out()
+        for note in paged.notes:
+            if note not in self.notes:
+                self.notes.append(note)
+                LOG.warning("%s：%s", self.name, note)
+        return paged
+
+    def _laid_out(self) -> PagedDocument:
         if self._layout is None:
             from docgen.fonts.book import ink_extent, latin_advances
 
@@ -183,7 +194,44 @@ def render(
     model = render_model(loaded, templates, template_limits)
     _check_images(model, loaded)
     name = loaded.path.stem if loaded.path else "document"
-    return Document(model, profile, name)
+    document = Document(model, profile, name)
+    if _recipients_movable(loaded) and document._laid_out().first_page_without_body:
+        # GB/T 9704 §7.3.2: when the 主送 leaves the first page no room for body text, it goes to the 版记.
+        moved = _recipients_in_distribution(loaded)
+        model = render_model(moved, templates, template_limits)
+        document = Document(model, profile, name)
+        document.notes.append("主送机关较多，首页排不下正文，已按 GB/T 9704 §7.3.2 移到版记（distribution.recipients）")
+        LOG.warning("%s：%s", name, document.notes[-1])
+    return document
+
+
+def _recipients_movable(spec: Spec) -> bool:
+    """Whether the kind has a 主送 that may move to the 版记 (文件 kinds) and the spec puts it before the body."""
+    fields = spec.schema.fields if spec.schema is not None else None
+    distribution = fields.child("distribution") if fields is not None else None
+    return bool(
+        distribution is not None
+        and distribution.child("recipients") is not None
+        and spec.content.get("recipients")
+        and not (spec.content.get("distribution") or {}).get("recipients")
+    )
+
+
+def _recipients_in_distribution(spec: Spec) -> Spec:
+    """The same spec with its 主送 in the 版记 (``distribution.recipients``) instead of under the title."""
+    from dataclasses import replace
+
+    from docgen.kinds.record import Record
+
+    content = dict(spec.content)
+    distribution = dict(content.get("distribution") or {})
+    field = spec.schema.fields.child("distribution")  # type: ignore[union-attr]
+    for child in field.fields if field is not None else ():  # every declared key present, as validation makes it
+        distribution.setdefault(child.name, () if child.type in ("list", "paragraphs") else None)
+    distribution["recipients"] = content["recipients"]
+    content["distribution"] = Record(distribution)
+    content["recipients"] = ()
+    return replace(spec, content=Record(content))
 
 
 def _declared_files(spec: Spec) -> set[str]:

@@ -1,11 +1,13 @@
 """The checks, one function per rule; each yields findings for a spec's texts.
 
 Codes: D damage from copying (D001 half-width punctuation, D002 injected tokens, D003 unbalanced pairs, D004 doubled
-punctuation); L 规范表述 (lexicon); N 序号 (hand numbering); T 数字与日期; S 结构; H 标题.
+punctuation); L 规范表述 (lexicon); N 序号 (hand numbering); T 数字与日期; G 行文规则 (the kind's traits); F 格式
+(F001 a cited 发文字号); S 结构; H 标题.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter
@@ -28,6 +30,8 @@ class CheckContext:
     spec: Spec
     texts: list[TextItem]
     lexicons: list[Lexicon]
+    #: the day the check runs (a 成文日期 after it is suspicious); tests pass a fixed one
+    today: dt.date = dataclasses.field(default_factory=dt.date.today)
 
     @property
     def file(self) -> str | None:
@@ -330,9 +334,31 @@ def mixed_arabic_numbering(ctx: CheckContext) -> Iterator:  # type: ignore[type-
 
 # -- T: 数字与日期 ---------------------------------------------------------------------------------------------------
 
-_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
+_DATE = re.compile(r"(?:(\d{4})年)?(?<!\d)(\d{1,2})月(\d{1,2})日")
 _LEADING_ZERO = re.compile(r"(?<!\d)(\d{4}年0\d月|(?<!\d)0\d月|月0\d日)")
 _CN_YEAR = re.compile(r"[一二三四五六七八九〇零]{4}年")
+#: After a date: it is a deadline or a start (报送、完成 by then), not something that happened.
+_DEADLINE_AFTER = re.compile(r"^\s*(?:前|之前|以前|止|为止|起|开始|以后|后|之后)")
+#: Before a date in its sentence: what follows is planned, not done.
+_PLANNED_BEFORE = re.compile(r"(?:将|拟|定于|计划|预计|预定|要在|应在|须在|请于|请在|务必于)[^。；]*$")
+#: In the date's sentence: it tells what happened (召开了, 收悉, 遭遇).
+_HAPPENED = re.compile(r"了|召开|举行|举办|收悉|遭遇|发生|印发|出台|已经|已于|成功|圆满")
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[str, str]:
+    """The text of the date's sentence before and after the date (a sentence ends at 。；！？)."""
+    head = max(text.rfind(mark, 0, start) for mark in "。；！？") + 1
+    tails = [i for i in (text.find(mark, end) for mark in "。；！？") if i >= 0]
+    return text[head:start], text[end : min(tails) if tails else len(text)]
+
+
+def _happened(text: str, match: re.Match[str]) -> bool:
+    """Whether the text calls this date past: its sentence tells what happened then, and the date is neither a
+    deadline (4月30日前报送) nor a plan (定于5月6日召开)."""
+    before, after = _sentence(text, match.start(), match.end())
+    if _DEADLINE_AFTER.match(after) or _PLANNED_BEFORE.search(before):
+        return False
+    return bool(_HAPPENED.search(before + after))
 
 
 def dates(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
@@ -343,17 +369,19 @@ def dates(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
         "distribution.printed_on": declared_value(spec, "distribution", "printed_on"),
     }
     year = next((d.year for d in declared.values() if d), None)
-    meeting: tuple[dt.date, TextItem, int] | None = None
+    past: tuple[dt.date, str] | None = None  # the latest date the text calls past
     for item in ctx.texts:
-        for match in _MONTH_DAY.finditer(item.text):
-            month, day = int(match.group(1)), int(match.group(2))
+        for match in _DATE.finditer(item.text):
+            month, day = int(match.group(2)), int(match.group(3))
+            stated = int(match.group(1)) if match.group(1) else None
             try:
-                when = dt.date(year or 2000, month, day)
+                when = dt.date(stated or year or 2000, month, day)
             except ValueError:
                 yield _at(item, match, "T001", "error", f"日期“{match.group()}”不存在")
                 continue
-            if meeting is None and item.kind == "body" and year:
-                meeting = (when, item, match.start())
+            if item.kind in ("body", "paragraph", "lead") and (stated or year) and _happened(item.text, match):
+                if past is None or when > past[0]:
+                    past = (when, match.group())
         for match in _LEADING_ZERO.finditer(item.text):
             yield _at(item, match, "T002", "warning", f"日期“{match.group()}”的月、日不编虚位（1 不写成 01）")
         for match in _CN_YEAR.finditer(item.text):
@@ -362,18 +390,77 @@ def dates(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
         return
     from docgen.check import Finding
 
-    def at(path: str, message: str) -> Finding:
+    def at(path: str, code: str, level: str, message: str) -> Finding:
         ref = doc.ref(tuple(path.split(".")))
-        return Finding.at("T004", "error", message, SourceRef(ref.file, ref.line, ref.column, path))
+        return Finding.at(code, level, message, SourceRef(ref.file, ref.line, ref.column, path))
 
     signed, printed = declared["signature.date"], declared["distribution.printed_on"]
     if signed and printed and printed < signed:
-        yield at("distribution.printed_on", f"印发日期 {printed} 早于成文日期 {signed}")
-    if meeting:
-        when = meeting[0]
+        yield at("distribution.printed_on", "T004", "error", f"印发日期 {printed} 早于成文日期 {signed}")
+    if past:
+        when, written = past
         for path, value in declared.items():
             if value and value < when:
-                yield at(path, f"{path} 的日期 {value} 早于正文里会议的日期 {when.month}月{when.day}日")
+                message = f"{path} 的日期 {value} 早于正文里已经发生的“{written}”"
+                yield at(path, "T004", "error", message)
+    if signed and signed > ctx.today:
+        yield at("signature.date", "T005", "warning", f"成文日期 {signed} 晚于今天（{ctx.today}）")
+
+
+# -- G: 行文规则 (the kind's traits) and F: 格式 of cited numbers -----------------------------------------------
+
+
+def writing_rules(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    """请示: one recipient; 上行文: 签发人; 请示: a contact in the 附注 (党政机关公文处理工作条例 §15, §19)."""
+    spec, doc = ctx.spec, ctx.spec.source
+    traits = spec.schema.traits if spec.schema is not None else ()
+    if doc is None or not traits:
+        return
+    from docgen.check import Finding
+
+    kind = spec.schema.label if spec.schema is not None else spec.kind
+
+    def at(path: tuple[str, ...], code: str, level: str, message: str) -> Finding:
+        ref = doc.ref(path if path in doc.value_marks or path in doc.key_marks else ("kind",))  # absent: at kind:
+        return Finding.at(code, level, message, SourceRef(ref.file, ref.line, ref.column, format_path(path)))
+
+    recipients = declared_value(spec, "recipients") or ()
+    if "one-recipient" in traits and len(recipients) > 1:
+        yield at(("recipients",), "G001", "error", f"{kind}只主送一个机关（一文一事），这里有 {len(recipients)} 个")
+    if "upward" in traits and not declared_value(spec, "header", "signers"):
+        yield at(("header",), "G002", "error", f"{kind}是上行文，版头要标注签发人（header.signers）")
+    if "contact-note" in traits and not re.search(r"联系人|电话", declared_value(spec, "note") or ""):
+        yield at(("note",), "G003", "warning", f"{kind}要在附注处注明联系人的姓名和电话（note）")
+
+
+#: A 发文字号 cited in the text: 机关代字, the year in some brackets, a number, 号.
+_CITED_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10}?)([\[【〔（(﹝〖])\s*(\d{2,4})\s*([\]】〕）)﹞〗])\s*(第?)(\d+)号")
+
+
+def cited_numbers(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
+    """A 发文字号 in the text written as the standard does not (§7.2.5): 〔2026〕 in 六角括号, the year in full,
+    no 第, no leading zero. The right form is offered as the fix."""
+    for item in ctx.texts:
+        for match in _CITED_NUMBER.finditer(item.text):
+            organ, opening, year, closing, _, number = match.groups()
+            if (opening, closing) not in (
+                ("〔", "〕"),
+                ("[", "]"),
+                ("【", "】"),
+                ("﹝", "﹞"),
+                ("(", ")"),
+                ("（", "）"),
+            ):
+                continue
+            if opening in "（(" and not organ.endswith(("发", "函", "字", "办", "文", "令", "复", "呈", "报")):
+                continue  # （2026）is also how a year in parentheses is written in prose
+            right = f"{organ}〔{year}〕{int(number)}号"
+            if match.group() == right or len(year) != 4:
+                continue
+            start = match.start(2)
+            wrong, fixed = item.text[start : match.end()], right[len(organ) :]
+            message = f"发文字号中的“{wrong}”应写成“{fixed}”：年份用六角括号〔〕，序号不加“第”、不编虚位"
+            yield _finding(item, start, match.end() - start, "F001", "error", message, fixed)
 
 
 # -- S: 结构 ------------------------------------------------------------------------------------------------------
@@ -462,6 +549,8 @@ RULES: tuple[Rule, ...] = (
     inline_sequence,
     mixed_arabic_numbering,
     dates,
+    writing_rules,
+    cited_numbers,
     structure,
     title_punctuation,
     yaml_slips,

@@ -59,6 +59,8 @@ def _walk(field: Field, value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, st
     elif field.type == "list" and field.of is not None and isinstance(value, list):
         for i, item in enumerate(value):
             yield from _walk(field.of, item, (*path, i))
+    elif field.type == "list" and field.of is not None and field.scalar_ok and value is not None:
+        yield from _walk(field.of, value, path)  # one value written on its own: a list of one
     elif field.type == "mapping" and isinstance(value, dict):
         for child in field.fields:
             if child.name in value:

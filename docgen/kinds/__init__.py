@@ -32,6 +32,7 @@ KIND_FILE = "kind.yaml"
 TRAITS = {
     "upward": "上行文：版头要有签发人",
     "one-recipient": "只能有一个主送机关（如请示：一文一事，一个主送机关）",
+    "contact-note": "附注要写联系人和电话（如请示）",
 }
 PARTS_FILE = Path("parts") / "fields.yaml"
 MAX_KIND_BYTES = 256 * 1024

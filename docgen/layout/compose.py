@@ -95,6 +95,8 @@ class Composer:
         self.style = style
         self.metrics = metrics
         self.width = style.type_width
+        #: what the author should be told about the layout's choices (in Chinese)
+        self.notes: list[str] = []
         layout = style.layout
         self.title_breaks = TitleBreaks(
             layout["title_max_lines"],
@@ -355,6 +357,10 @@ def _mark(c: Composer, index: int, block: Mark) -> tuple[Chunk, int]:
     suffix_width = text_width(block.suffix, role, c.metrics) if block.suffix and not single else 0.0
     total = column + gap + suffix_width
     scale = min(1.0, c.width / total) if r.fit == "condense" and total > 0 else 1.0
+    if scale < 1.0:
+        c.notes.append(
+            f"发文机关标志“{'、'.join(block.names)}{block.suffix}”比版心宽，已横向压缩到 {scale:.0%} 排成一行"
+        )
     start = (c.width - total * scale) / 2
     lines = []
     for i, (text, width) in enumerate(zip(texts, widths, strict=True)):

@@ -25,4 +25,17 @@ def layout_document(model: DocModel, style: StyleProfile, metrics: Metrics | Non
         chunk, used = composer.compose(index, block)
         chunks.append(chunk)
         index += used
-    return paginate(chunks, Geometry.of(style))
+    paged = paginate(chunks, Geometry.of(style))
+    paged.notes = list(dict.fromkeys(composer.notes))
+    if paged.pages and not any(_is_body(p.text.role) for p in paged.pages[0].lines) and _has_body(paged):
+        paged.notes.append("首页没有正文：版头、标题和主送机关占满了第一页（GB/T 9704 要求首页显示正文）")
+        paged.first_page_without_body = True
+    return paged
+
+
+def _is_body(role: str) -> bool:
+    return role == "body" or role.startswith("heading-")
+
+
+def _has_body(paged: PagedDocument) -> bool:
+    return any(_is_body(p.text.role) for page in paged.pages for p in page.lines)

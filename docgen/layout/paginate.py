@@ -93,6 +93,10 @@ class PagedDocument:
     covered: dict[int, int] = field(default_factory=dict)
     #: Blank pages the layout put before a block (the 版记 of a double-sided document, on an even page).
     blank_before: dict[int, int] = field(default_factory=dict)
+    #: What the layout had to do that the author should know (a 标志 condensed to fit), in Chinese.
+    notes: list[str] = field(default_factory=list)
+    #: The first page shows no body text (GB/T 9704 §7.3.2: move the 主送 to the 版记 then).
+    first_page_without_body: bool = False
 
     def lines_of(self, block: int) -> list[TextLine]:
         return [p.text for page in self.pages for p in page.lines if p.text.block == block]

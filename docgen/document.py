@@ -60,14 +60,17 @@ class Document:
 
     def _laid_out(self) -> PagedDocument:
         if self._layout is None:
-            from docgen.fonts.book import ink_extent, latin_advances
+            from docgen.fonts.book import font_box, ink_extent, latin_advances
 
             def ink(role: str, text: str) -> tuple[float, float] | None:
                 return ink_extent(self.fonts[self.style.role(role).font], text)
 
             # Latin text is measured with the font that will draw it (Times New Roman's table where that is it);
             # a placed line (a 标志) is placed by the ink of the font that draws it.
-            metrics = GridMetrics(self.style, latin_advances(self.fonts["latin"]), ink)
+            def box(face: str) -> tuple[float, float] | None:
+                return font_box(self.fonts[face])
+
+            metrics = GridMetrics(self.style, latin_advances(self.fonts["latin"]), ink, box)
             self._layout = layout_document(self.model, self.style, metrics)
         return self._layout
 

@@ -40,6 +40,12 @@ def fontconfig_for_libreoffice() -> Path:
 def convert_with_libreoffice(docx: Path, out_dir: Path) -> Path:
     """DOCX → PDF with LibreOffice, its own profile, and the fontconfig docgen writes (公文 font names → the faces
     docgen's PDF uses on this machine)."""
+    (pdf,) = convert_many_with_libreoffice([docx], out_dir)
+    return pdf
+
+
+def convert_many_with_libreoffice(documents: list[Path], out_dir: Path) -> list[Path]:
+    """Several DOCX → PDF in one LibreOffice run (its start-up is most of the time)."""
     exe = soffice()
     if exe is None:
         pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
@@ -54,7 +60,7 @@ def convert_with_libreoffice(docx: Path, out_dir: Path) -> Path:
             "pdf",
             "--outdir",
             str(out_dir),
-            str(docx),
+            *(str(docx) for docx in documents),
         ],
         check=True,
         env=env,
@@ -62,9 +68,10 @@ def convert_with_libreoffice(docx: Path, out_dir: Path) -> Path:
         stderr=subprocess.DEVNULL,
         timeout=240,
     )
-    pdf = out_dir / (docx.stem + ".pdf")
-    assert pdf.is_file(), f"LibreOffice wrote no PDF for {docx}"
-    return pdf
+    pdfs = [out_dir / (docx.stem + ".pdf") for docx in documents]
+    for docx, pdf in zip(documents, pdfs, strict=True):
+        assert pdf.is_file(), f"LibreOffice wrote no PDF for {docx}"
+    return pdfs
 
 
 def _built(factory: pytest.TempPathFactory, spec: Path, fmt: str) -> Path:

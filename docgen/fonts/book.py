@@ -289,3 +289,47 @@ def ink_extent(face: ResolvedFace, text: str) -> tuple[float, float] | None:
     if top is None or bottom is None:
         return None
     return top / upem, bottom / upem
+
+
+@lru_cache(maxsize=64)
+def _box(path: Path, index: int) -> tuple[float, float] | None:
+    """(ascent + line gap, descent) in em of a font file, as LibreOffice reads them to size a line: hhea's, or
+    OS/2's typo values when fsSelection's USE_TYPO_METRICS bit is set, or OS/2's win values (no line gap) when
+    hhea's ascender and descender are both 0 (docs/libreoffice-geometry.md §3). Read from the tables directly."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(1 << 16)
+            offset = 0
+            if data[:4] == b"ttcf":
+                (offset,) = struct.unpack_from(">I", data, 12 + 4 * index)
+            (count,) = struct.unpack_from(">H", data, offset + 4)
+            tables: dict[bytes, int] = {}
+            for i in range(count):
+                tag, _, start, _ = struct.unpack_from(">4sIII", data, offset + 12 + 16 * i)
+                tables[tag] = start
+
+            def read(tag: bytes, at: int, fmt: str) -> tuple[int, ...]:
+                handle.seek(tables[tag] + at)
+                return struct.unpack(fmt, handle.read(struct.calcsize(fmt)))
+
+            (upem,) = read(b"head", 18, ">H")
+            ascender, descender, gap = read(b"hhea", 4, ">hhh")
+            if b"OS/2" in tables:
+                (selection,) = read(b"OS/2", 62, ">H")
+                typo_ascender, typo_descender, typo_gap, win_ascent, win_descent = read(b"OS/2", 68, ">hhhHH")
+                if selection & 0x80:
+                    ascender, descender, gap = typo_ascender, typo_descender, typo_gap
+                elif ascender == 0 and descender == 0:
+                    ascender, descender, gap = win_ascent, -win_descent, 0
+    except (OSError, KeyError, struct.error):
+        return None
+    if not upem:
+        return None
+    return (ascender + max(gap, 0)) / upem, -descender / upem
+
+
+def font_box(face: ResolvedFace) -> tuple[float, float] | None:
+    """The face's line box in em: (ascent + line gap, descent); None for a Type 1 font (the built-in Times)."""
+    if face.path.suffix.lower() == ".pfb":
+        return None
+    return _box(face.path, face.index)

@@ -43,6 +43,8 @@ class TextLine:
     offset: float = 0.0
     lead: Line | None = None
     lead_left: float = 0.0
+    #: set in a fixed line height (its role says how many rows), not snapped to the grid by its font's height
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,25 @@ class Composer:
                 hint=f"在样式的 roles 里加上它，或改用已有的角色：{'、'.join(self.style.roles)}",
             ) from None
 
+    def rows(self, role: str, text: str) -> tuple[int, bool]:
+        """Rows a line of ``text`` in ``role`` takes, and whether that is a fixed height: the role's ``lines``
+        where it says, else what the fonts drawing the text need (as Word's and LibreOffice's grids decide)."""
+        r = self.role(role)
+        if r.lines is not None:
+            return r.lines, True
+        rows = getattr(self.metrics, "rows", None)
+        if rows is None:  # metrics without fonts: the em box
+            return max(1, math.ceil(r.size / self.style.line_pitch - 1e-9)), False
+        return rows(role, text), False
+
+    def text_line(
+        self, role: str, line: Line, align: str, left: float = 0.0, right: float = 0.0, **extra: object
+    ) -> TextLine:
+        """A line of a role, on as many rows as it needs (the text of its tail and lead counts too)."""
+        text = line.text + "".join(part.text for key in ("tail", "lead") if (part := extra.get(key)) is not None)  # type: ignore[attr-defined]
+        rows, exact = self.rows(role, text)
+        return TextLine(role, line, align, left, right, rows, size=self.role(role).size, exact=exact, **extra)  # type: ignore[arg-type]
+
     def chars(self, role: str, count: float) -> float:
         """``count`` 字 of the role's size, in points."""
         return count * self.role(role).size
@@ -123,24 +144,20 @@ class Composer:
         r = self.role(role)
         left, right = self.chars(role, r.indent_left), self.chars(role, r.indent_right)
         lines = break_lines(runs, self.width - left - right, self.metrics, self.chars(role, r.first_indent))
-        return [
-            TextLine(role, line, align or r.align, left, right, r.lines, block=block, size=r.size) for line in lines
-        ]
+        return [self.text_line(role, line, align or r.align, left, right, block=block) for line in lines]
 
     def single(self, text: str, role: str, right: float, para: int, block: int) -> list[TextLine]:
         r = self.role(role)
         left = self.chars(role, r.indent_left)
         lines = break_lines([(text, role)], self.width - left - right, self.metrics)
-        return [
-            TextLine(role, line, r.align, left, right, r.lines, para=para, block=block, size=r.size) for line in lines
-        ]
+        return [self.text_line(role, line, r.align, left, right, para=para, block=block) for line in lines]
 
     def balanced(self, text: str, role: str, block: int) -> list[TextLine]:
         r = self.role(role)
         out = []
         for part in balance_lines(text, role, self.width, self.metrics, self.title_breaks):
             (line,) = break_lines([(part, role)], float("inf"), self.metrics)
-            out.append(TextLine(role, line, r.align, rows=r.lines, block=block, size=r.size))
+            out.append(self.text_line(role, line, r.align, block=block))
         return out
 
     def split(self, left_text: str, right_text: str, role: str, block: int) -> TextLine:
@@ -148,7 +165,7 @@ class Composer:
         (head,) = break_lines([(left_text, role)], float("inf"), self.metrics)
         (tail,) = break_lines([(right_text, role)], float("inf"), self.metrics)
         left, right = self.chars(role, r.indent_left), self.chars(role, r.indent_right)
-        return TextLine(role, head, "left", left, right, r.lines, tail, block=block, size=r.size)
+        return self.text_line(role, head, "left", left, right, tail=tail, block=block)
 
     def hanging(
         self, prefix: str, label: str, text: str, role: str, hang_from: float, para: int, block: int
@@ -160,10 +177,7 @@ class Composer:
         start = hang_from if prefix else left - label_width
         right = self.chars(role, self.role(role).indent_right)
         lines = break_lines([(prefix + label + text, role)], self.width - left - right, self.metrics, start - left)
-        return [
-            TextLine(role, line, "left", left, right, para=para, block=block, size=self.role(role).size)
-            for line in lines
-        ]
+        return [self.text_line(role, line, "left", left, right, para=para, block=block) for line in lines]
 
     def signature_indents(self, role: str, issuer: str, date: str) -> tuple[float, float]:
         """§7.3.5.2: issuer 右空二字 (the role's right indent); the date starts ``signature_date_shift`` characters
@@ -179,9 +193,8 @@ class Composer:
 
     def line_at(self, text: str, role: str, left: float, block: int, para: int = 0, **extra: object) -> TextLine:
         """One unbroken line whose first character is ``left`` pt right of the type area's left edge."""
-        r = self.role(role)
         (line,) = break_lines([(text, role)], float("inf"), self.metrics)
-        return TextLine(role, line, "left", left, 0.0, r.lines, para=para, block=block, size=r.size, **extra)  # type: ignore[arg-type]
+        return self.text_line(role, line, "left", left, 0.0, para=para, block=block, **extra)
 
     def image_size(self, path: str, default_width: float) -> tuple[float, float]:
         """An image's width and height in pt: as the file says, else ``default_width`` in its proportions."""
@@ -363,11 +376,12 @@ def _mark(c: Composer, index: int, block: Mark) -> tuple[Chunk, int]:
         )
     start = (c.width - total * scale) / 2
     lines = []
+    step = max(c.rows(role, text)[0] for text in texts) * pitch  # stacked names: a line's rows apart
     for i, (text, width) in enumerate(zip(texts, widths, strict=True)):
         left = start + (column - width) * scale / 2
-        lines.append(c.line_at(text, role, left, index, hscale=scale, offset=i * r.lines * pitch))
+        lines.append(c.line_at(text, role, left, index, hscale=scale, offset=i * step))
     if block.suffix and not single:
-        middle = (len(texts) - 1) * r.lines * pitch / 2
+        middle = (len(texts) - 1) * step / 2
         lines.append(c.line_at(block.suffix, role, start + (column + gap) * scale, index, hscale=scale, offset=middle))
     chunk = Chunk(index, lines, r.space_before, r.space_after, keep_next=r.keep_with_next)
     if r.top is not None:
@@ -393,9 +407,7 @@ def _signers(c: Composer, index: int, block: Signers) -> tuple[Chunk, int]:
         lead = None
         if i == len(pairs) - 1 and block.number:
             (lead,) = break_lines([(block.number, role)], float("inf"), c.metrics)
-        lines.append(
-            TextLine(role, line, "left", left, 0.0, r.lines, block=index, size=r.size, lead=lead, lead_left=one)
-        )
+        lines.append(c.text_line(role, line, "left", left, 0.0, block=index, lead=lead, lead_left=one))
     return Chunk(index, lines, r.space_before, r.space_after, keep_next=r.keep_with_next), 1
 
 

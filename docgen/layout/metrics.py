@@ -19,6 +19,7 @@ from docgen.layout import times
 from docgen.layout.chars import is_wide
 from docgen.layout.scripts import fallback_advance, is_mark
 from docgen.style import StyleProfile
+from docgen.units import twips
 
 
 @lru_cache(maxsize=4096)
@@ -34,6 +35,12 @@ def latin_width(ch: str, size: float) -> float:
             return em * size
         width = times.DEFAULT
     return (width * 0.001) * size
+
+
+def grid_pitch_twips(style: StyleProfile) -> int:
+    """The grid's pitch as the DOCX states it, in twips, rounded down: 12756 / 22 = 579.8 → 579 (580 would fit only
+    21 lines in Word). Word and LibreOffice count a line's rows in this pitch."""
+    return math.floor(twips(style.type_height) / style.lines_per_page)
 
 
 def grid_tracking(style: StyleProfile, size: float) -> float:
@@ -60,12 +67,35 @@ class GridMetrics:
         style: StyleProfile,
         latin: Callable[[str], float | None] | None = None,
         ink: Callable[[str, str], tuple[float, float] | None] | None = None,
+        box: Callable[[str], tuple[float, float] | None] | None = None,
     ) -> None:
         self.sizes = {name: role.size for name, role in style.roles.items()}
+        self.faces = {name: role.font for name, role in style.roles.items()}
         self.tracking = {name: grid_tracking(style, size) for name, size in self.sizes.items()}
         self.latin = latin
         #: (role, text) → how far its ink reaches above and below the baseline, in em, in the font that draws it
         self.ink = ink
+        #: face → its line box in em (ascent + line gap, descent), from the font file; None: the em box
+        self.box = box
+        self.em_ascent = style.metrics["em_ascent"]
+        self.pitch_twips = grid_pitch_twips(style)
+
+    def rows(self, role: str, text: str) -> int:
+        """Grid rows a line of ``text`` takes as Word's and LibreOffice's grids set it: the line box of the fonts
+        that draw its characters (the role's face for Chinese, the Latin face for letters and digits), rounded up
+        to whole rows of the DOCX's pitch (docs/libreoffice-geometry.md §3)."""
+        faces = set()
+        for ch in text:
+            if is_wide(ch):
+                faces.add(self.faces[role])
+            elif not ch.isspace():
+                faces.add("latin")
+        boxes = [self.box(face) if self.box is not None else None for face in faces or {self.faces[role]}]
+        fallback = (self.em_ascent, 1 - self.em_ascent)
+        ascent = max((box or fallback)[0] for box in boxes)
+        descent = max((box or fallback)[1] for box in boxes)
+        height = round(20 * self.sizes[role] * ascent) + round(20 * self.sizes[role] * descent)
+        return max(1, -(-height // self.pitch_twips))
 
     def advance(self, ch: str, role: str) -> float:
         """Full-width: one em; half-width: the Latin face's advance (Times New Roman's metrics unless ``latin``,

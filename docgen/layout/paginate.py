@@ -136,6 +136,8 @@ class Geometry:
     margin_top: float
     em_ascent: float
     rules: dict[str, object]
+    #: where Word and LibreOffice put the baseline of a line of fixed height: this share of it above its bottom
+    exact_baseline: float = 0.2
 
     @classmethod
     def of(cls, style: object) -> Geometry:
@@ -145,13 +147,20 @@ class Geometry:
             style.margin_top,  # type: ignore[attr-defined]
             style.metrics["em_ascent"],  # type: ignore[attr-defined]
             style.rules,  # type: ignore[attr-defined]
+            style.metrics["exact_line_baseline"],  # type: ignore[attr-defined]
         )
 
     def baseline(self, row: int, line: TextLine) -> float:
-        """A grid line's baseline: its em box centred in its rows."""
-        return (
-            self.margin_top + row * self.pitch + (line.rows * self.pitch - line.size) / 2 + self.em_ascent * line.size
-        )
+        """A grid line's baseline, from the page's top edge."""
+        return self.margin_top + row * self.pitch + self.baseline_in_rows(line)
+
+    def baseline_in_rows(self, line: TextLine) -> float:
+        """A line's baseline below the top of its first row: a snapped line has its em box centred in its rows; a
+        line of fixed height has it ``exact_baseline`` of the height above its bottom."""
+        height = line.rows * self.pitch
+        if line.exact:
+            return height * (1 - self.exact_baseline)
+        return (height - line.size) / 2 + self.em_ascent * line.size
 
 
 def paginate(chunks: list[Chunk], geometry: Geometry) -> PagedDocument:
@@ -248,6 +257,10 @@ def paginate(chunks: list[Chunk], geometry: Geometry) -> PagedDocument:
                 if row > 0 or page.lines:
                     page = new_page(flowed=False)
                     broke = True
+            if row == 0 and flowed_over and not page.lines:
+                # the text filled the page before: a page of its own all the same, by an explicit break, since
+                # Word and LibreOffice drop the space before (which pushes it down) at the top of a flowed page
+                broke = True
             if chunk.even_page and page.number % 2 == 1:
                 if row > 0 or page.lines:  # under text on an odd page: to the even page after it
                     page = new_page(flowed=False)

@@ -26,7 +26,7 @@ from docgen.layout.compose import TextLine
 from docgen.layout.frame import Frame, FramePage, Glyph, GlyphRun, ImageItem, Item, Pen, RuleItem
 from docgen.layout.linebreak import Glyph as LineGlyph
 from docgen.layout.linebreak import Line
-from docgen.layout.paginate import Page, PagedDocument
+from docgen.layout.paginate import Geometry, Page, PagedDocument
 from docgen.layout.scripts import is_mark
 from docgen.layout.shaping import needs_shaping, shape
 from docgen.style import StyleProfile
@@ -53,6 +53,7 @@ class _Positioner:
         self.book = FontBook(faces)
         self.pitch = style.line_pitch
         self.ascent = style.metrics["em_ascent"]
+        self.geometry = Geometry.of(style)
         self._inks: dict[tuple[str, str], _Ink] = {}
         self._pens: dict[tuple[object, ...], Pen] = {}
 
@@ -99,10 +100,9 @@ class _Positioner:
         return ink
 
     # -- lines -----------------------------------------------------------------------------------------------
-    def baseline(self, row: int, rows: int, size: float) -> float:
-        """The baseline's distance from the page's top edge: the em box centred in its rows."""
-        row_top = self.style.margin_top + row * self.pitch
-        return row_top + (rows * self.pitch - size) / 2 + self.ascent * size
+    def baseline(self, row: int, line: TextLine) -> float:
+        """The baseline's distance from the page's top edge (``Geometry.baseline_in_rows``)."""
+        return self.style.margin_top + row * self.pitch + self.geometry.baseline_in_rows(line)
 
     def positions(self, text_line: TextLine) -> list[float]:
         """x of every glyph of the line (before its tail), justified or aligned as the line says; a condensed line
@@ -141,9 +141,8 @@ class _Positioner:
         return xs
 
     def line_items(self, row: int, text_line: TextLine, y: float | None = None) -> list[GlyphRun]:
-        size = self.style.role(text_line.role).size
         if y is None:
-            y = self.baseline(row, text_line.rows, size)
+            y = self.baseline(row, text_line)
         items = self.glyphs(text_line.line.glyphs, self.positions(text_line), y, text_line.hscale)
         s = self.style
         if text_line.tail is not None:

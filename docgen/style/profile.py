@@ -105,7 +105,8 @@ class RoleStyle:
     indent_right: float = 0.0
     space_before: int = 0
     space_after: int = 0
-    lines: int = 1
+    #: grid rows a line takes, fixed (an exact line height); None: as many as the font's height needs
+    lines: int | None = None
     keep_with_next: bool = False
     page_break_before: bool = False
     outline_level: int | None = None
@@ -527,7 +528,7 @@ def _check_geometry(r: _Reader, profile: StyleProfile) -> None:
             "减小上下页边距或正文字号",
         )
     for name, role in profile.roles.items():
-        if role.size > profile.line_pitch * role.lines:
+        if role.lines is not None and role.size > profile.line_pitch * role.lines:
             raise r.error(
                 ("roles", name),
                 f"角色“{name}”的字号 {role.size:g} pt 比它占的 {role.lines} 行"

@@ -147,7 +147,14 @@ ROLE_ATTRIBUTES: dict[str, Attribute] = {
         Attribute("indent_right", _chars, "字", 0.0, "右缩进"),
         Attribute("space_before", _int_between(0, 22, "行数"), "行", 0, "段前空几行（与上一段的段后空行取较大者）"),
         Attribute("space_after", _int_between(0, 22, "行数"), "行", 0, "段后空几行"),
-        Attribute("lines", _int_between(1, 22, "行数"), "行", 1, "每一行文字占几个网格行"),
+        Attribute(
+            "lines",
+            _int_between(1, 22, "行数"),
+            "行",
+            None,
+            "每一行文字占几个网格行；不写则按字体的高度取够用的整行（Word、LibreOffice 的网格就是这样排的），"
+            "写了就按这个固定行高排",
+        ),
         Attribute("keep_with_next", _bool, "", False, "与下一段排在同一页（标题不落在页末）"),
         Attribute("page_break_before", _bool, "", False, "从新的一页开始（附件标识）"),
         Attribute("outline_level", _int_between(1, 9, "级别"), "级", None, "Word 导航窗格中的大纲级别"),

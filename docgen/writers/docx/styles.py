@@ -3,14 +3,13 @@ text typed or pasted later: body text is Normal (shown as 正文 in Chinese Word
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 
-from docgen.layout.metrics import grid_tracking
+from docgen.layout.metrics import grid_pitch_twips, grid_tracking
 from docgen.style import RoleStyle, StyleProfile
 from docgen.units import twips
 from docgen.writers.docx import oxml
@@ -51,7 +50,7 @@ _ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "both
 
 def line_pitch_twips(style: StyleProfile) -> int:
     """Grid pitch in twips, rounded down: 12756 / 22 = 579.8 → 579 (580 would fit only 21 lines in Word)."""
-    return math.floor(twips(style.type_height) / style.lines_per_page)
+    return grid_pitch_twips(style)
 
 
 def _run_properties(rpr, style: StyleProfile, role: RoleStyle, *, tracking: bool = True) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +64,11 @@ def _run_properties(rpr, style: StyleProfile, role: RoleStyle, *, tracking: bool
 
 
 def _paragraph_properties(ppr, style: StyleProfile, role: RoleStyle, pitch: int) -> None:  # type: ignore[no-untyped-def]
-    oxml.set_line_exact(ppr, pitch * role.lines, before=pitch * role.space_before, after=pitch * role.space_after)
+    oxml.set_line_exact(
+        ppr, pitch * (role.lines or 1), before=pitch * role.space_before, after=pitch * role.space_after
+    )
+    if role.lines is not None:  # a fixed line height: off the grid, which would size the line by its font instead
+        oxml.ppr_child(ppr, "snapToGrid", val=0)
     oxml.ppr_child(ppr, "jc", val=_ALIGN[role.align])
     size = role.size
     oxml.ppr_child(

@@ -136,6 +136,9 @@ def _parser() -> argparse.ArgumentParser:
     templates_sub = templates_cmd.add_subparsers(dest="action", metavar="操作", required=True)
     list_cmd = templates_sub.add_parser("list", help="列出可用的公文模板")
     list_cmd.add_argument("--templates", type=Path, help="自定义模板目录")
+    keys_cmd = templates_sub.add_parser("keys", help="列出一种公文的规格可写的键及其含义")
+    keys_cmd.add_argument("kind", help="公文种类，如 通知、notice")
+    keys_cmd.add_argument("--templates", type=Path, help="自定义模板目录")
     export_cmd = templates_sub.add_parser("export", help="把模板复制到一个目录，供修改")
     export_cmd.add_argument("kind", help="模板名，如 meeting-summary")
     export_cmd.add_argument("directory", type=Path, help="目标目录")
@@ -272,6 +275,14 @@ def _templates(args: argparse.Namespace) -> int:
             print(
                 f"{kind.name}\t{kind.label}\t" + (f"kind: {kind.name} 或 {names}" if names else "") + f"\t{kind.folder}"
             )
+        return 0
+    if args.action == "keys":
+        from docgen.kinds import find_kind, kind_folders
+        from docgen.kinds.describe import key_table
+
+        kind = find_kind(args.kind, kind_folders(args.templates))
+        print(f"{kind.label}（kind: {kind.name}）：{kind.description}\n")
+        print(key_table(kind))
         return 0
     for path in export_templates(args.kind, args.directory, overwrite=args.force):
         print(f"已导出 {path}")

@@ -460,3 +460,14 @@ def test_a_signature_takes_the_last_line_of_the_text_along(built: dict[str, Buil
     page = next(page for page in pages if any("某某市人民政府" == line.text for line in page.lines))
     assert page.lines[0].text == "础设施建设资金。", "the paragraph's last line opens the signature's page"
     assert pages[page.number - 2].lines[-1].text.endswith("等基")
+
+
+def test_the_readme_lists_every_key_of_the_kinds() -> None:
+    """The README's key table is the field table's (docgen templates keys): a key added or renamed shows there."""
+    from docgen.kinds import find_kind, kind_folders
+    from docgen.kinds.describe import key_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    tables = {key_table(find_kind(kind, kind_folders(None))) for kind in KINDS}
+    assert len(tables) == 1  # the eight kinds share one field table
+    assert tables.pop() in readme

@@ -11,8 +11,10 @@ X, then a *tail* that starts with its second character Y. The fillers are chosen
 characters of indent) is full up to X: X still fits, with at least ``MARGIN`` pt to spare, and Y does not, by at least
 ``MARGIN`` pt. So the first line ends between X and Y exactly when LibreOffice allows a break there. Widths are
 docgen's own metrics, except where LibreOffice is known to set a character differently (``LO_NARROW``). A *control*
-paragraph for each case puts a zero-width space between X and Y: its first line must end exactly after X, which
-shows that in LibreOffice too X fits and Y does not. A case whose control fails is undecided.
+paragraph for each case puts a zero-width space between X and Y (``control_insert``: before a kinsoku mark after
+Chinese text, where LibreOffice does not break at a zero-width space, a no wider character that may start a line
+takes Y's place): its first line must end exactly after X, which shows that in LibreOffice too X fits and Y does
+not. A case whose control fails is undecided.
 
 Each case also gets the break that ``lo_model`` predicts: the model of LibreOffice 7.4's line breaking described in
 docs/libreoffice-line-breaks.md (kinsoku lists where the last letter or digit before the overflow is Chinese, the
@@ -570,7 +572,8 @@ def markdown(all_cases: list[Case]) -> str:
         ends = f"…{c.lo_first_line[-3:]}" if c.control_ok else "? (control failed)"
         model = "same" if c.model_length == c.lo_length else f"…{c.text[: c.model_length][-3:]}"
         docgen_ends = "same" if c.docgen_length == c.lo_length else f"…{c.text[: c.docgen_length][-3:]}"
-        out.append(f"| {c.first} | {ends} | {docgen_ends} | {model} |")
+        label = c.first.replace("|", "\\|")  # a pipe would end the table cell
+        out.append(f"| {label} | {ends} | {docgen_ends} | {model} |")
     mismatches = [c for c in all_cases if c.mismatch]
     out += ["", f"Pair mismatches ({len(mismatches)}):", ""] + [f"- {describe(c)}" for c in mismatches]
     decided = [c for c in all_cases if c.control_ok]

@@ -181,11 +181,10 @@ def render(
 
     With ``trusted=False`` (a service building specs written by others) the spec may name templates, styles and
     fonts only inside ``roots``, and is refused beyond ``limits`` (default ``Limits()``)."""
-    loaded = load_spec(spec)
-    allowed: list[Path] | None = None
+    allowed = None if trusted else normalize_roots(roots)
+    loaded = load_spec(spec, roots=allowed)
     template_limits = None
-    if not trusted:
-        allowed = normalize_roots(roots)
+    if allowed is not None:  # a spec from someone else
         limits = limits or Limits()
         check_paths(loaded, allowed)
         check_files(loaded, allowed)

@@ -17,7 +17,7 @@ from docgen.errors import SpecError
 from docgen.inputs import MB, read_bounded
 from docgen.units import MM
 
-__all__ = ["ImageInfo", "image_info", "raster"]
+__all__ = ["ImageInfo", "check_image", "image_info", "raster"]
 
 MAX_IMAGE_BYTES = 16 * MB
 #: A seal scanned at 1200 dpi is about 2,000 pixels across; far more is a decompression bomb, not a seal.
@@ -125,6 +125,8 @@ def _sanitized_svg(data: bytes, width_px: int, height_px: int) -> bytes:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
     except etree.XMLSyntaxError as exc:
         raise SpecError(f"SVG 图片无法读取：{exc.msg}") from None
+    if root.getroottree().docinfo.internalDTD is not None or b"<!ENTITY" in data:
+        raise SpecError("SVG 图片里有 DOCTYPE 或实体声明", hint="印章图片只能是图形；用图形软件另存为普通 SVG")
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -141,6 +143,15 @@ def _sanitized_svg(data: bytes, width_px: int, height_px: int) -> bytes:
     root.set("width", str(width_px))
     root.set("height", str(height_px))
     return etree.tostring(root)
+
+
+def check_image(path: str) -> ImageInfo:
+    """Everything about an image a spec names that can be wrong, found when the spec is read (so it is reported at
+    the spec's line): its kind, size and proportions, and for an SVG anything that could reach outside it."""
+    info = image_info(path)
+    if info.kind == "svg":
+        _sanitized_svg(read_bounded(Path(path), MAX_IMAGE_BYTES, "图片文件", SpecError), 1, 1)
+    return info
 
 
 #: The longest side of a rasterized SVG, in pixels (a 42 mm seal at 600 dpi is 992).

@@ -210,3 +210,83 @@ def test_build_prints_findings_and_strict_refuses(tmp_path: Path) -> None:
     strict = run_cli("build", str(path), "-f", "docx", "--strict")
     assert strict.returncode == 2 and "--strict" in strict.stderr
     assert not (tmp_path / "spec.docx").exists()
+
+
+# -- 文件 kinds: 行文规则, cited 发文字号, dates the text calls past ------------------------------------------------
+
+REQUEST = """kind: 请示
+header: {issuers: 某某县人民政府, number: 某政〔2026〕8号, signers: 李某某}
+title: 某某县人民政府关于申请拨付农村公路养护补助资金的请示
+recipients: 某某市人民政府
+body:
+  - 恳请市政府拨付我县2026年度农村公路养护补助资金860万元。
+  - 妥否，请批示。
+signature: {date: 2026-05-10}
+note: 联系人：赵某某，电话：0531-11112222
+"""
+
+
+def _official(tmp_path: Path, text: str) -> list[tuple[str, str | None]]:
+    path = tmp_path / "request.yaml"
+    path.write_text(text, encoding="utf-8")
+    import datetime as dt
+
+    from docgen.check import Finding  # noqa: F401  (the type of what check_spec returns)
+    from docgen.check.rules import RULES, CheckContext
+    from docgen.check.texts import spec_texts
+
+    spec = load_spec(path)
+    context = CheckContext(spec, spec_texts(spec), load_lexicons(), today=dt.date(2026, 6, 1))
+    return [(f.code, f.key_path) for rule in RULES for f in rule(context)]
+
+
+def test_a_clean_request_has_no_findings(tmp_path: Path) -> None:
+    assert _official(tmp_path, REQUEST) == []
+
+
+def test_writing_rules_of_a_request(tmp_path: Path) -> None:
+    two = REQUEST.replace("recipients: 某某市人民政府", "recipients: [某某市人民政府, 某某市财政局]")
+    assert ("G001", "recipients") in _official(tmp_path, two)
+    unsigned = REQUEST.replace(", signers: 李某某", "")
+    assert ("G002", "header") in _official(tmp_path, unsigned)
+    no_contact = REQUEST.replace("note: 联系人：赵某某，电话：0531-11112222\n", "")
+    assert ("G003", "note") in _official(tmp_path, no_contact)
+    # a 通知 may have many recipients and no 签发人
+    notice = two.replace("kind: 请示", "kind: 通知").replace(", signers: 李某某", "")
+    assert [c for c, _ in _official(tmp_path, notice) if c.startswith("G")] == []
+
+
+@pytest.mark.parametrize(
+    ("cited", "fixed"),
+    [
+        ("某政发[2025]07号", "〔2025〕7号"),
+        ("某政办发【2024】第5号", "〔2024〕5号"),
+        ("某政发（2025）3号", "〔2025〕3号"),
+    ],
+)
+def test_a_cited_document_number_in_the_wrong_form_is_fixed(tmp_path: Path, cited: str, fixed: str) -> None:
+    text = REQUEST.replace("恳请市政府", f"根据《关于支持农村公路建设的意见》（{cited}），恳请市政府")
+    path = tmp_path / "request.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = [f for f in check_spec(path) if f.code == "F001"]
+    assert len(found) == 1 and found[0].line == 6
+    apply_fixes(load_spec(path), found)
+    assert fixed in path.read_text(encoding="utf-8") and cited not in path.read_text(encoding="utf-8")
+    right = REQUEST.replace("恳请市政府", "根据《关于支持农村公路建设的意见》（某政发〔2025〕3号），恳请市政府")
+    assert "F001" not in [c for c, _ in _official(tmp_path, right)]
+    year = REQUEST.replace(
+        "恳请市政府", "（2025）年度资金已拨付3号楼维修，恳请市政府"
+    )  # a year in parentheses in prose
+    assert "F001" not in [c for c, _ in _official(tmp_path, year)]
+
+
+def test_deadlines_and_plans_are_not_past_dates(tmp_path: Path) -> None:
+    deadline = REQUEST.replace("妥否，请批示。", "请于2026年6月30日前报送，定于2026年7月5日召开评审会。")
+    assert "T004" not in [c for c, _ in _official(tmp_path, deadline)]
+    past = REQUEST.replace("妥否，请批示。", "2026年5月20日，市交通运输局召开了专题会议。")
+    assert ("T004", "signature.date") in _official(tmp_path, past)
+
+
+def test_a_signing_date_after_today_is_flagged(tmp_path: Path) -> None:
+    later = REQUEST.replace("signature: {date: 2026-05-10}", "signature: {date: 2026-07-10}")
+    assert ("T005", "signature.date") in _official(tmp_path, later)

@@ -52,9 +52,11 @@ class _TooMany(Exception):
 
 
 class _Validator:
-    def __init__(self, doc: YamlDocument, base_dir: Path | None = None) -> None:
+    def __init__(self, doc: YamlDocument, base_dir: Path | None = None, roots: list[Path] | None = None) -> None:
         self.doc = doc
         self.base_dir = base_dir
+        #: for a spec from someone else: the folders its files must lie in (checked before anything is read)
+        self.roots = roots
         self.problems: list[Diagnostic] = []
 
     def problem(self, path: KeyPath, message: str, hint: str | None = None, *, at_key: bool = False) -> object:
@@ -124,6 +126,12 @@ class _Validator:
         file = Path(text).expanduser()
         if not file.is_absolute():
             file = (self.base_dir or Path.cwd()) / file
+        if self.roots is not None:
+            from docgen.untrusted import UntrustedInputError, inside
+
+            if not inside(file, self.roots):
+                hint = "不受信任的规格只能引用服务指定目录里的图片"
+                raise UntrustedInputError(f"规格引用了允许范围以外的文件：{text}", self.doc.ref(path), hint)
         try:
             head = read_bounded(file, MAX_IMAGE_BYTES, "图片文件", SpecError)[:512]
         except SpecError as error:
@@ -132,10 +140,10 @@ class _Validator:
         if kind not in field.file_types:
             allowed = "、".join(t.upper() for t in field.file_types)
             return self.problem(path, f"“{text}”不是 {allowed} 图片", f"{field.title}要用 {allowed} 格式的图片文件")
-        from docgen.images import image_info
+        from docgen.images import check_image
 
-        try:  # its size and proportions, read now so that a wrong one is reported here, at the spec's line
-            image_info(str(file.absolute()))
+        try:  # its size, proportions and content, read now so that a wrong one is reported here, at the spec's line
+            check_image(str(file.absolute()))
         except SpecError as error:
             return self.problem(path, f"{error.message}：{text}", error.hint)
         return str(file.absolute())
@@ -314,11 +322,16 @@ def image_kind(head: bytes) -> str | None:
 
 
 def validate_content(
-    doc: YamlDocument, fields: Field, ignore: tuple[str, ...] = (), base_dir: Path | None = None
+    doc: YamlDocument,
+    fields: Field,
+    ignore: tuple[str, ...] = (),
+    base_dir: Path | None = None,
+    roots: list[Path] | None = None,
 ) -> Record:
     """The spec's content (every top-level key but ``ignore``: kind, style, templates) validated against the
-    kind's fields; a SpecError listing every problem (up to MAX_PROBLEMS) otherwise."""
-    validator = _Validator(doc, base_dir)
+    kind's fields; a SpecError listing every problem (up to MAX_PROBLEMS) otherwise. With ``roots`` (a spec from
+    someone else), a file outside them is a problem, and is never opened."""
+    validator = _Validator(doc, base_dir, roots)
     data = doc.data
     result: Any = _INVALID
     try:

@@ -19,9 +19,11 @@ NO_LINE_START = frozenset(
 NO_LINE_END = frozenset("“‘（《「『【〔〈〖〘｛［([{")
 #: Symbols of Chinese text that are full width (and drawn by the Chinese face) though Unicode leaves them ambiguous.
 WIDE_SYMBOLS = frozenset("★☆○●◎◇◆□■△▲▽▼※→←↑↓№")
-#: Closing marks after which LibreOffice does not break before a half-width letter or digit (，2026年 ）22号 ”A):
+#: Marks after which LibreOffice does not break before a half-width letter or digit (，2026年 ）22号 ”A ★1年):
 #: measured in LibreOffice 7.4 (the colon, semicolon, ?, !, … and — do allow the break).
-CLOSE_BEFORE_WORD = frozenset("，。、〕）》」』】〉〗〙”’")
+CLOSE_BEFORE_WORD = frozenset("，。、〕）》」』】〉〗〙”’·★％℃‰")
+#: Opening marks LibreOffice does not put at a line's start after a half-width letter or digit (5G（, 第5（一）).
+OPEN_AFTER_WORD = frozenset("（〔《「『【〈〖“‘")
 #: Marks that come in pairs and must never be split across lines (—— and ……).
 PAIRED = frozenset("—…")
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from typing import NamedTuple, Protocol
 
-from docgen.layout.chars import CLOSE_BEFORE_WORD, NO_LINE_END, NO_LINE_START, is_word_char
+from docgen.layout.chars import CLOSE_BEFORE_WORD, NO_LINE_END, NO_LINE_START, OPEN_AFTER_WORD, is_word_char
 
 EPSILON = 0.01  # points: rounding slack when a line is filled exactly
 
@@ -79,24 +79,45 @@ def clusters(chars: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     atoms: list[list[tuple[str, str]]] = []
     for item in chars:
         ch = item[0]
-        if atoms and is_word_char(ch) and is_word_char(atoms[-1][-1][0]):
+        previous = atoms[-1][-1][0] if atoms else ""
+        # a half-width run is one unit, except after a hyphen before a digit (0531-|12345678), where LibreOffice
+        # breaks (docs/libreoffice-line-breaks.md)
+        if atoms and is_word_char(ch) and is_word_char(previous) and not (previous == "-" and ch.isdigit()):
             atoms[-1].append(item)
         else:
             atoms.append([item])
     out: list[list[tuple[str, str]]] = []
     glue_next = False
+    latin_context = False  # the last letter or digit so far is half-width: LibreOffice then breaks by UAX #14
     for atom in atoms:
         first, last = atom[0][0], atom[-1][0]
+        before = out[-1][-1][0] if out else ""
         if out and (
             glue_next
             or first in NO_LINE_START
-            or (out[-1][-1][0] in CLOSE_BEFORE_WORD and first.isascii() and first.isalnum())
+            or (before in CLOSE_BEFORE_WORD and first.isascii() and first.isalnum())  # ，2026年 ）22号 ★1年
+            or (first in OPEN_AFTER_WORD and before.isascii() and before.isalnum())  # 5G（ 第5（一）
+            or (latin_context and _glued_after_latin(before, first))  # 第5条，“ 5%〔 （1）“
         ):
             out[-1].extend(atom)
         else:
             out.append(list(atom))
         glue_next = last in NO_LINE_END
+        for ch, _ in reversed(atom):
+            if ch.isalnum():
+                latin_context = ch.isascii()
+                break
     return out
+
+
+def _glued_after_latin(before: str, first: str) -> bool:
+    """Pairs LibreOffice does not break when the last letter or digit before them is half-width (it then follows
+    UAX #14, where quotation marks do not break from what is next to them; docs/libreoffice-line-breaks.md)."""
+    if first in "“‘" and not before.isalnum():
+        return True
+    if before in "”’" and (first in OPEN_AFTER_WORD or first in "(["):
+        return True
+    return before in "％%℃" and first in "〔“‘(["
 
 
 def break_lines(

@@ -4,10 +4,12 @@ import docgen
 docgen.build("spec.yaml", out_dir="out")            # writes out/spec.docx
 doc = docgen.render({"title": "…", "body": ["…"]})  # in memory
 data = doc.to_docx()
+docgen.configure(cache_dir="/srv/cache", timestamp=1678838400)  # process-wide choices (the CLI reads its env)
 """
 
 from docgen.document import Document, build, render
 from docgen.errors import DocgenError, OutputError, SourceRef, SpecError, StyleError, TemplateError
+from docgen.settings import Settings, configure, settings_from
 from docgen.spec import Spec, load_spec
 from docgen.style import StyleProfile, load_profile
 
@@ -15,6 +17,7 @@ __all__ = [
     "DocgenError",
     "Document",
     "OutputError",
+    "Settings",
     "SourceRef",
     "Spec",
     "SpecError",
@@ -22,8 +25,10 @@ __all__ = [
     "StyleProfile",
     "TemplateError",
     "build",
+    "configure",
     "load_profile",
     "load_spec",
     "render",
+    "settings_from",
 ]
 __version__ = "0.1.0"

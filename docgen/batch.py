@@ -60,6 +60,18 @@ _building = False
 _parent_pid = os.getpid()
 
 
+def _worker_start(settings: object = None) -> None:
+    """In a worker process: the parent's settings (a worker started by spawning, not forking, has none), then the
+    signals."""
+    if settings is not None:
+        import dataclasses
+
+        from docgen.settings import configure
+
+        configure(**dataclasses.asdict(settings))  # type: ignore[call-overload]
+    _worker_signals()
+
+
 def _worker_signals() -> None:
     """In a worker process: SIGTERM/SIGINT during a build unwind it (temporary files are removed); when idle,
     the worker simply ends."""
@@ -142,7 +154,9 @@ def _in_pool(
     from concurrent.futures.process import BrokenProcessPool
 
     lost: list[int] = []
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
+    from docgen.settings import current
+
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start, initargs=(current(),))
     try:
         futures = {pool.submit(_build_one, *run(i)): i for i in indexes}
         for future in as_completed(futures):

@@ -13,9 +13,12 @@ __all__ = ["cache_root"]
 
 
 def cache_root() -> Path:
-    """$DOCGEN_CACHE_DIR, else the platform's per-user cache folder + docgen."""
-    if override := os.environ.get("DOCGEN_CACHE_DIR"):
-        return Path(override)
+    """The configured cache folder (``docgen.configure(cache_dir=…)``; the command line takes $DOCGEN_CACHE_DIR),
+    else the platform's per-user cache folder + docgen."""
+    from docgen.settings import current
+
+    if (configured := current().cache_dir) is not None:
+        return configured
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
     elif sys.platform == "darwin":

@@ -385,6 +385,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     _setup_logging()
     try:
+        # The edge: the environment becomes settings here, and nowhere in the library.
+        from docgen.settings import configure, settings_from
+
+        configure(**settings_from(os.environ))
         return COMMANDS[args.command](args)
     except DocgenError as error:
         _report(error)

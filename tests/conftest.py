@@ -18,6 +18,18 @@ SEED_SPEC = ROOT / "specs" / "jinan-2023-party-building.yaml"
 FULL_SPEC = ROOT / "tests" / "specs" / "full-features.yaml"
 
 
+def use_settings(patch: pytest.MonkeyPatch, **changes: object) -> None:
+    """docgen's settings changed for one test (restored after it): what the command line takes from DOCGEN_CACHE_DIR,
+    DOCGEN_FONT_<FACE> and SOURCE_DATE_EPOCH."""
+    import dataclasses
+
+    import docgen.settings
+
+    if changes.get("cache_dir") is not None:
+        changes["cache_dir"] = Path(changes["cache_dir"])  # type: ignore[arg-type]
+    patch.setattr(docgen.settings, "_current", dataclasses.replace(docgen.settings.current(), **changes))
+
+
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 

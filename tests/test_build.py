@@ -305,3 +305,51 @@ def test_a_failure_here_stops_the_forked_writer(tmp_path: Path) -> None:
     assert time.monotonic() - started < 30
     with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
         os.kill(int(pid_file.read_text()), 0)
+
+
+# -- settings: the environment is read by the command line only ------------------------------------------------
+
+
+def _created(docx: bytes) -> str:
+    import io
+    import re
+    import zipfile
+
+    core = zipfile.ZipFile(io.BytesIO(docx)).read("docProps/core.xml").decode()
+    return re.search(r"<dcterms:created[^>]*>([^<]*)<", core).group(1)  # type: ignore[union-attr]
+
+
+def test_the_command_line_reads_the_environment_and_the_library_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("title: 标题\nbody: [正文。]\n", encoding="utf-8")
+    cache = tmp_path / "cli-cache"
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1678838400", DOCGEN_CACHE_DIR=str(cache))
+    done = subprocess.run(
+        [sys.executable, "-m", "docgen", "build", str(spec), "-f", "docx"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert _created((tmp_path / "spec.docx").read_bytes()).startswith("2023-03-15")
+    assert cache.is_dir()  # compiled templates went to the folder the environment named
+    # A program's environment is not the library's business: the same variables change nothing in a render() call.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1678838400")
+    assert _created(docgen.render(spec).to_docx()).startswith("2000-01-01")
+    previous = docgen.configure(timestamp=1678838400)
+    try:
+        assert _created(docgen.render(spec).to_docx()).startswith("2023-03-15")
+    finally:
+        docgen.configure(timestamp=previous.timestamp)
+
+
+def test_a_bad_environment_is_a_user_error(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("title: 标题\nbody: [正文。]\n", encoding="utf-8")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="yesterday")
+    done = subprocess.run([sys.executable, "-m", "docgen", "build", str(spec)], env=env, capture_output=True, text=True)
+    assert done.returncode == 2 and "SOURCE_DATE_EPOCH" in done.stderr and "Traceback" not in done.stderr
+    env = dict(os.environ, DOCGEN_FONT_HEITI=str(tmp_path / "missing.ttf"))
+    done = subprocess.run(
+        [sys.executable, "-m", "docgen", "build", str(spec), "-f", "pdf"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 2 and "DOCGEN_FONT_HEITI" in done.stderr

@@ -12,13 +12,14 @@ import pdfplumber
 import pytest
 
 import docgen
+from docgen.cache import cache_root
 from docgen.fonts import ResolvedFace, fallback_fonts, resolve_fonts
 from docgen.fonts import fontconfig as fc
 from docgen.fonts.convert import file_hash, is_postscript_outline
 from docgen.fonts.search import InstalledFont
 from docgen.style import StyleProfile, load_profile
 
-from .conftest import soffice
+from .conftest import soffice, use_settings
 
 VERA = Path(__import__("reportlab").__file__).parent / "fonts" / "Vera.ttf"  # a small TrueType font in a dependency
 TYPE1_TIMES = VERA.parent / "_er_____.pfb"
@@ -54,7 +55,7 @@ def parse(text: str) -> tuple[ET.Element, dict[str, list[str]]]:
 @pytest.fixture
 def odd_faces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[StyleProfile, dict[str, ResolvedFace], Path]:
     """Every face in its own file, in a folder no font search knows, with names an XML writer must escape."""
-    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))  # the <cachedir>; nothing is converted here
+    use_settings(monkeypatch, cache_dir=tmp_path / "cache")  # the <cachedir>; nothing is converted here
     folder = tmp_path / "fonts & <odd> --folder"
     profile = load_profile(overrides={"fonts": {"heiti": {"names": ["黑体", "SimHei", "Hei & <Co>"]}}})
     faces = {
@@ -88,7 +89,7 @@ def test_every_official_name_goes_to_the_resolved_file(
     assert str(folder) in [d.text for d in root.iter("dir")]
     for path in fallback_fonts():  # the fallback fonts live in site-packages: their folders are scanned too
         assert str(path.parent) in [d.text for d in root.iter("dir")]
-    assert [c.text for c in root.iter("cachedir")] == [str(Path(os.environ["DOCGEN_CACHE_DIR"]) / "fontconfig")]
+    assert [c.text for c in root.iter("cachedir")] == [str(cache_root() / "fontconfig")]
     accepted = {p.text for p in root.findall("selectfont/acceptfont/pattern/patelt/string")}
     assert {str(face.path) for face in faces.values()} <= accepted
     rejected = {p.text for p in root.findall("selectfont/rejectfont/pattern/patelt[@name='family']/string")}

@@ -22,6 +22,7 @@ from docgen.layout.frame import FontRef, Frame, FramePage, Glyph, GlyphRun, Imag
 from docgen.writers.ofd import render_ofd
 from docgen.writers.ofd import subset as ofd_subset
 
+from .conftest import use_settings
 from .ofd_reader import SCHEMA_OF, Document, read_ofd, xml_parts
 
 SCHEMAS = Path(__file__).with_name("ofd_schema")
@@ -51,8 +52,7 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory):
     """Subsets go to a cache of this module's own (shared by its tests: the same glyph sets are not subset
     twice), never the user's."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DOCGEN_CACHE_DIR", str(tmp_path_factory.mktemp("ofd-cache")))
-        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        use_settings(patch, cache_dir=tmp_path_factory.mktemp("ofd-cache"), timestamp=None)
         yield
 
 
@@ -494,7 +494,7 @@ def test_schema_quirks_the_writer_respects(full_doc: Document, xsd: str, part: s
 # -- reproducibility, the cache, speed -------------------------------------------------------------------------
 def test_same_frame_same_bytes(full_frame: Frame, full_ofd: bytes, tmp_path: Path, monkeypatch) -> None:
     assert render_ofd(full_frame) == full_ofd
-    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cold"))  # subsets made anew, not read from a cache
+    use_settings(monkeypatch, cache_dir=tmp_path / "cold")  # subsets made anew, not read from a cache
     assert render_ofd(full_frame) == full_ofd
 
 
@@ -506,13 +506,13 @@ def test_doc_id_and_creation_date(full_frame: Frame, full_doc: Document, monkeyp
     assert read_ofd(render_ofd(changed)).info["DocID"] != full_doc.info["DocID"]
     dated = read_ofd(render_ofd(full_frame, creation_date=dt.date(2023, 3, 15)))
     assert dated.info["CreationDate"] == "2023-03-15"
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1678838400")  # 2023-03-15 00:00 UTC
+    use_settings(monkeypatch, timestamp=1678838400)  # 2023-03-15 00:00 UTC
     assert read_ofd(render_ofd(full_frame)).info["CreationDate"] == "2023-03-15"
 
 
 def test_subsets_are_cached_and_a_broken_cache_is_skipped(pens: dict[str, Pen], tmp_path: Path, monkeypatch) -> None:
     frame = Frame((FramePage(*A4, (run(pens["kai"], "缓存里的字形", 80.0, 100.0),)),))
-    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    use_settings(monkeypatch, cache_dir=tmp_path / "cache")
     first = render_ofd(frame)
     entries = list((tmp_path / "cache" / "ofd-subsets").glob("*.bin"))
     assert len(entries) == 1
@@ -527,7 +527,7 @@ def test_subsets_are_cached_and_a_broken_cache_is_skipped(pens: dict[str, Pen], 
     assert render_ofd(frame) == first
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("")
-    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(blocked))  # the cache cannot be created: no cache, same output
+    use_settings(monkeypatch, cache_dir=blocked)  # the cache cannot be created: no cache, same output
     assert render_ofd(frame) == first
 
 
@@ -539,11 +539,15 @@ def test_another_process_writes_the_same_bytes_without_fonttools(
     import hashlib
     import pickle
 
+    from docgen.cache import cache_root
+
     frame_file = tmp_path / "frame.pickle"
     frame_file.write_bytes(pickle.dumps(full_frame))
     script = textwrap.dedent(
         f"""
         import hashlib, pickle, sys
+        import docgen
+        docgen.configure(cache_dir={str(cache_root())!r})  # this module's cache
         from docgen.writers.ofd import render_ofd
         data = render_ofd(pickle.loads(open({str(frame_file)!r}, "rb").read()))
         sys.stdout.write(str("fontTools.subset" in sys.modules) + " " + hashlib.sha256(data).hexdigest())

@@ -29,7 +29,7 @@ from docgen.template import render_model
 from docgen.template.sandbox import TemplateLimits
 from docgen.untrusted import Limits, UntrustedInputError
 
-from .conftest import ROOT
+from .conftest import ROOT, use_settings
 
 SIMPLE = "title: 标题\nbody:\n  - 正文第一段。\n"
 
@@ -169,7 +169,7 @@ def test_templates_cannot_grow_values_in_loops(tmp_path: Path, body: str) -> Non
 
 
 def test_no_huge_compiled_template_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    use_settings(monkeypatch, cache_dir=tmp_path / "cache")
     render_with(tmp_path, "{% block title %}<title>{{ 'a' * 10**9 }}</title>{% endblock %}\n")
     cached = [p.stat().st_size for p in (tmp_path / "cache").rglob("*") if p.is_file()]
     assert cached and max(cached) < 100_000
@@ -533,7 +533,7 @@ def test_threads_rendering_rare_characters_share_fonts_safely(tmp_path: Path, mo
     (tmp_path / "cache" / "fonts").mkdir(parents=True)
     for font in (cache_root() / "fonts").glob("*-gb2312-*.ttf"):
         shutil.copy(font, tmp_path / "cache" / "fonts" / font.name)
-    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    use_settings(monkeypatch, cache_dir=tmp_path / "cache")
     errors: list[str] = []
 
     def work(i: int) -> None:

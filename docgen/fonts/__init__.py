@@ -1,6 +1,7 @@
 """Which font file serves each face (仿宋, 小标宋, 黑体, 楷体, 宋体, Latin) on this machine.
 
-Order, per face: a file named in the style profile (``file:``) or in ``DOCGEN_FONT_<FACE>`` (``path`` or
+Order, per face: a file pinned in the settings (``docgen.configure(font_files=…)``, the command line's
+``DOCGEN_FONT_<FACE>``) or in the style profile (``file:``), as ``path`` or
 ``path#index`` for a collection); then the official fonts wherever the machine has them (by family name through
 fontconfig, or by file name in the Windows/macOS/Linux font folders); then the free substitutes; then the default
 that installs with docgen (Noto Serif SC / Noto Sans SC from the ``pylopdf-fonts-zh-cn`` package, and the Times
@@ -9,7 +10,6 @@ that ships with reportlab).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +17,7 @@ from pathlib import Path
 from docgen.errors import SourceRef, StyleError
 from docgen.fonts.search import find_family, find_file
 from docgen.inputs import regular_file
+from docgen.settings import Settings, current, settings_from
 from docgen.style import FontFace, StyleProfile
 
 #: How each status reads in ``docgen fonts`` and in warnings.
@@ -68,18 +69,19 @@ def fallback_fonts() -> list[Path]:
     return [path for path in paths if path.is_file()]
 
 
-def _pinned(face: FontFace, style: StyleProfile, env: Mapping[str, str]) -> ResolvedFace | None:
-    variable = f"DOCGEN_FONT_{face.key.upper().replace('-', '_')}"
-    spec = env.get(variable) or face.file
+def _pinned(face: FontFace, style: StyleProfile, settings: Settings) -> ResolvedFace | None:
+    configured = settings.font_files.get(face.key)
+    spec = configured or face.file
     if not spec:
         return None
     text, _, index = spec.partition("#")
     path = Path(text).expanduser()
-    if not path.is_absolute() and style.source and not env.get(variable):
+    if not path.is_absolute() and style.source and not configured:
         path = Path(style.source).parent / path
-    where = f"环境变量 {variable}" if env.get(variable) else f"样式 fonts.{face.key}.file"
-    # An environment variable has no file and line; a profile's setting is reported in the profile.
-    ref = SourceRef(f"${variable}") if env.get(variable) else SourceRef(style.source, key_path=f"fonts.{face.key}.file")
+    origin = settings.font_origin.format(face=face.key, FACE=face.key.upper().replace("-", "_"))
+    where = origin if configured else f"样式 fonts.{face.key}.file"
+    # A setting has no file and line; a profile's setting is reported in the profile.
+    ref = SourceRef(origin) if configured else SourceRef(style.source, key_path=f"fonts.{face.key}.file")
     if not path.is_file():
         raise StyleError(
             f"{where} 指定的字体文件不存在：{path}",
@@ -93,8 +95,10 @@ def _pinned(face: FontFace, style: StyleProfile, env: Mapping[str, str]) -> Reso
 
 
 def resolve_face(face: FontFace, style: StyleProfile, env: Mapping[str, str] | None = None) -> ResolvedFace:
-    env = os.environ if env is None else env
-    if pinned := _pinned(face, style, env):
+    """The file serving a face: pinned (settings, then the profile), official, substitute or default. ``env``: an
+    environment to read the pins from as the command line does (tests); default: the configured settings."""
+    settings = current() if env is None else Settings(**settings_from(env))
+    if pinned := _pinned(face, style, settings):
         return pinned
     if found := find_family(face.names):
         return ResolvedFace(face.key, face.name, found.families[0], found.path, found.index, "official")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import os
 import zipfile
 from collections.abc import Callable
 
@@ -39,10 +38,13 @@ RULE_NAMES = {"masthead": "版头分隔线", "distribution-thick": "版记分隔
 
 
 def _documented_date() -> dt.datetime:
-    """Metadata timestamps: SOURCE_DATE_EPOCH when set (reproducible builds), else a fixed date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+    """Metadata timestamps: the configured timestamp (the command line's SOURCE_DATE_EPOCH) when set, else a fixed
+    date: the same input gives the same bytes."""
+    from docgen.settings import current
+
+    epoch = current().timestamp
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).replace(tzinfo=None)
     return dt.datetime(2000, 1, 1)
 
 

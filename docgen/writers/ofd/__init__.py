@@ -18,7 +18,6 @@ All lengths are millimetres, origin at the page's top-left, y downwards — the 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import Counter
 
 from docgen.layout.frame import Frame
@@ -42,8 +41,8 @@ __all__ = ["render_ofd"]
 
 def render_ofd(frame: Frame, *, doc_id_seed: bytes | None = None, creation_date: dt.date | None = None) -> bytes:
     """The frame as an OFD file. ``doc_id_seed``: bytes the DocID is derived from (by default the package's
-    content). ``creation_date``: DocInfo's CreationDate, by default SOURCE_DATE_EPOCH's day when it is set, else
-    2000-01-01, so that the same frame always gives the same bytes."""
+    content). ``creation_date``: DocInfo's CreationDate, by default the configured timestamp's day
+    (SOURCE_DATE_EPOCH on the command line), else 2000-01-01, so that the same frame always gives the same bytes."""
     if not frame.pages:
         raise ValueError("版面没有任何页面，不能写出 OFD")
     created = creation_date or _documented_date()
@@ -93,8 +92,11 @@ def render_ofd(frame: Frame, *, doc_id_seed: bytes | None = None, creation_date:
 
 
 def _documented_date() -> dt.date:
-    """SOURCE_DATE_EPOCH when set (reproducible builds, as the DOCX's metadata), else a fixed date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    """The configured timestamp's day (the command line's SOURCE_DATE_EPOCH, as the DOCX's metadata), else a fixed
+    date."""
+    from docgen.settings import current
+
+    epoch = current().timestamp
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).date()
     return dt.date(2000, 1, 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from docgen.errors import StyleError
 from docgen.layout.linebreak import Line, Metrics, TitleBreaks, balance_lines, break_lines, text_width
@@ -160,23 +160,42 @@ class Composer:
             out.append(self.text_line(role, line, r.align, block=block))
         return out
 
-    def split(self, left_text: str, right_text: str, role: str, block: int) -> TextLine:
+    def split(
+        self, left: list[tuple[str, str]] | str, right: list[tuple[str, str]] | str, role: str, block: int
+    ) -> TextLine:
+        """One line: ``left`` flush with the left indent, ``right`` with the right one; each part is text in the
+        role, or runs of (text, role) (密级 in 黑体 left of a 发文字号 in 仿宋)."""
         r = self.role(role)
-        (head,) = break_lines([(left_text, role)], float("inf"), self.metrics)
-        (tail,) = break_lines([(right_text, role)], float("inf"), self.metrics)
+        left_runs = [(left, role)] if isinstance(left, str) else left
+        right_runs = [(right, role)] if isinstance(right, str) else right
+        (head,) = break_lines(left_runs or [("", role)], float("inf"), self.metrics)
+        (tail,) = break_lines(right_runs or [("", role)], float("inf"), self.metrics)
         left, right = self.chars(role, r.indent_left), self.chars(role, r.indent_right)
         return self.text_line(role, head, "left", left, right, tail=tail, block=block)
 
     def hanging(
-        self, prefix: str, label: str, text: str, role: str, hang_from: float, para: int, block: int
+        self,
+        prefix: str,
+        label: str,
+        text: str,
+        role: str,
+        hang_from: float,
+        para: int,
+        block: int,
+        prefix_role: str | None = None,
     ) -> list[TextLine]:
-        """Lines whose continuation aligns with the first character of ``text`` (附件说明, 抄送)."""
+        """Lines whose continuation aligns with the first character of ``text`` (附件说明, 抄送, 出席：); the prefix
+        may be in a role of its own."""
+        prefix_role = prefix_role or role
         label_width = text_width(label, role, self.metrics)
-        prefix_width = text_width(prefix, role, self.metrics)
+        prefix_width = text_width(prefix, prefix_role, self.metrics)
+        if prefix and prefix_role != role and (label or text):  # the space between the two runs, as drawn
+            prefix_width += self.metrics.gap(prefix[-1], prefix_role, (label + text)[0], role)
         left = hang_from + prefix_width + label_width
         start = hang_from if prefix else left - label_width
         right = self.chars(role, self.role(role).indent_right)
-        lines = break_lines([(prefix + label + text, role)], self.width - left - right, self.metrics, start - left)
+        runs = [(prefix, prefix_role), (label + text, role)] if prefix else [(label + text, role)]
+        lines = break_lines(runs, self.width - left - right, self.metrics, start - left)
         return [self.text_line(role, line, "left", left, right, para=para, block=block) for line in lines]
 
     def signature_indents(self, role: str, issuer: str, date: str) -> tuple[float, float]:
@@ -238,7 +257,8 @@ def _text(c: Composer, index: int, block: Text) -> tuple[Chunk, int]:
 
 def _split(c: Composer, index: int, block: Split) -> tuple[Chunk, int]:
     r = c.role(block.role)
-    left, right = "".join(run.text for run in block.left), "".join(run.text for run in block.right)
+    left = [(run.text, run.role or block.role) for run in block.left]
+    right = [(run.text, run.role or block.role) for run in block.right]
     line = c.split(left, right, block.role, index)
     return Chunk(index, [line], r.space_before, r.space_after, keep_next=r.keep_with_next), 1
 
@@ -248,10 +268,11 @@ def _hanging(c: Composer, index: int, block: Hanging) -> tuple[Chunk, int]:
     r = c.role(role)
     start = c.chars(role, r.indent_left + r.first_indent)
     lines: list[TextLine] = []
+    prefix_role = block.prefix_role or role
     for i, item in enumerate(block.items):
         prefix = block.prefix if i == 0 else ""
-        hang_from = start + (0 if i == 0 else text_width(block.prefix, role, c.metrics))
-        lines += c.hanging(prefix, item.label, item.text, role, hang_from, i, index)
+        hang_from = start + (0 if i == 0 else text_width(block.prefix, prefix_role, c.metrics))
+        lines += c.hanging(prefix, item.label, item.text, role, hang_from, i, index, block.prefix_role)
     return Chunk(index, lines, r.space_before, r.space_after, keep_next=r.keep_with_next), 1
 
 
@@ -371,9 +392,7 @@ def _mark(c: Composer, index: int, block: Mark) -> tuple[Chunk, int]:
     total = column + gap + suffix_width
     scale = min(1.0, c.width / total) if r.fit == "condense" and total > 0 else 1.0
     if scale < 1.0:
-        c.notes.append(
-            f"发文机关标志“{'、'.join(block.names)}{block.suffix}”比版心宽，已横向压缩到 {scale:.0%} 排成一行"
-        )
+        c.notes.append(f"标志“{'、'.join(block.names)}{block.suffix}”比版心宽，已横向压缩到 {scale:.0%} 排成一行")
     start = (c.width - total * scale) / 2
     lines = []
     step = max(c.rows(role, text)[0] for text in texts) * pitch  # stacked names: a line's rows apart
@@ -440,6 +459,15 @@ def _group(c: Composer, index: int, block: Group) -> tuple[Chunk, int]:
             after = part.space_after
         used += count
     chunk.space_after = after or 0
+    if block.role is not None and (r := c.role(block.role)).top is not None:  # placed off the grid, line under line
+        offset, placed = 0.0, []
+        for position, line in enumerate(chunk.lines):
+            offset += chunk.gaps.get(position, 0) * c.style.line_pitch
+            placed.append(replace(line, offset=offset))
+            offset += line.rows * c.style.line_pitch
+        chunk.lines, chunk.gaps = placed, {}
+        ascent = c.style.metrics["em_ascent"] if r.top_from == "rule" else c.ink_top(block.role, "")
+        chunk.place = (r.top, r.top_from, ascent)
     return chunk, used
 
 

@@ -26,6 +26,8 @@ def layout_document(model: DocModel, style: StyleProfile, metrics: Metrics | Non
         chunks.append(chunk)
         index += used
     paged = paginate(chunks, Geometry.of(style))
+    if not model.number_first_page and paged.pages:
+        paged.pages[0].numbered = False
     paged.notes = list(dict.fromkeys(composer.notes))
     if paged.pages and not any(_is_body(p.text.role) for p in paged.pages[0].lines) and _has_body(paged):
         paged.notes.append("首页没有正文：版头、标题和主送机关占满了第一页（GB/T 9704 要求首页显示正文）")

@@ -36,6 +36,8 @@ class RuleMark:
     y: float | None = None
     anchor: int | None = None
     below: bool = True
+    #: fixed on its page (under a placed 标志, or a distance from the paper's bottom): not moving with any text
+    absolute: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ class Geometry:
     rules: dict[str, object]
     #: where Word and LibreOffice put the baseline of a line of fixed height: this share of it above its bottom
     exact_baseline: float = 0.2
+    page_height: float = 841.89
 
     @classmethod
     def of(cls, style: object) -> Geometry:
@@ -148,6 +151,7 @@ class Geometry:
             style.metrics["em_ascent"],  # type: ignore[attr-defined]
             style.rules,  # type: ignore[attr-defined]
             style.metrics["exact_line_baseline"],  # type: ignore[attr-defined]
+            style.page_height,  # type: ignore[attr-defined]
         )
 
     def baseline(self, row: int, line: TextLine) -> float:
@@ -163,6 +167,13 @@ class Geometry:
         return (height - line.size) / 2 + self.em_ascent * line.size
 
 
+def _thickness_below(rule: object) -> float:
+    """How far a rule's ink reaches below the centre of its first stroke (both strokes of a double line)."""
+    width = getattr(rule, "width", 0.0)
+    second = getattr(rule, "second_width", None)
+    return width / 2 + (getattr(rule, "gap", 0.0) + second if second is not None else 0.0)
+
+
 def paginate(chunks: list[Chunk], geometry: Geometry) -> PagedDocument:
     """Place every chunk's lines on pages of ``geometry.rows`` grid rows."""
     rows = geometry.rows
@@ -174,6 +185,7 @@ def paginate(chunks: list[Chunk], geometry: Geometry) -> PagedDocument:
     blank = 0
     last: Placed | None = None  # the last line placed
     last_page: Page | None = None
+    rule_bottom = 0.0  # the lower edge of the last rule placed at a height (what a placed line may be measured from)
 
     def new_page(*, flowed: bool) -> Page:
         """Start the next page; ``flowed`` when text ran onto it (not an explicit page break)."""
@@ -198,11 +210,20 @@ def paginate(chunks: list[Chunk], geometry: Geometry) -> PagedDocument:
             below = getattr(rule, "below", None)
             rule_page = last_page if last_page is not None else pages[-1]
             anchor = last.text.block if last is not None else None
+            from_bottom = getattr(rule, "from_bottom", None)
+            if from_bottom is not None:  # fixed on the page, a distance above the paper's bottom edge
+                y = geometry.page_height - from_bottom
+                edge = (y - geometry.margin_top) / geometry.pitch
+                rule_page.rules.append(RuleMark(edge, chunk.flow_rule, chunk.block, y, anchor, absolute=True))
+                rule_bottom = y + _thickness_below(rule)
+                continue
             if below is not None and last is not None:  # below the text above it, by a distance: in the row it falls in
                 baseline = last.y if last.y is not None else geometry.baseline(last.row, last.text)
                 y = baseline + (1 - geometry.em_ascent) * last.text.size + below
                 edge = (y - geometry.margin_top) / geometry.pitch
-                rule_page.rules.append(RuleMark(edge, chunk.flow_rule, chunk.block, y, anchor))
+                placed_above = last.y is not None  # under a placed line (a 标志): as fixed as that line
+                rule_page.rules.append(RuleMark(edge, chunk.flow_rule, chunk.block, y, anchor, absolute=placed_above))
+                rule_bottom = y + _thickness_below(rule)
                 # The flow resumes on the first row wholly below the rule, then leaves the rule's space after:
                 # rows the next block's space before counts (the DOCX says it as that block's spacing).
                 blank += max(0, int(edge) + 1 - row)
@@ -222,7 +243,7 @@ def paginate(chunks: list[Chunk], geometry: Geometry) -> PagedDocument:
         if chunk.place is not None:  # off the grid, at its stated height; the flow resumes under it
             top, measured_from, ink = chunk.place
             first = chunk.lines[0]
-            origin = geometry.margin_top if measured_from == "type-area" else 0.0
+            origin = {"type-area": geometry.margin_top, "paper": 0.0, "rule": rule_bottom}[measured_from]
             baseline = origin + top + ink * first.size
             lowest = max(chunk.lines, key=lambda line: line.offset)
             for line in chunk.lines:

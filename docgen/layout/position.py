@@ -262,8 +262,14 @@ class _Positioner:
                 edge = mark.edge * self.pitch if mark.edge < s.lines_per_page else s.type_height
                 y = s.margin_top + edge
             length = rule.length or s.type_width
-            x0 = s.margin_left + (s.type_width - length) / 2  # centred on the type area
+            if rule.align == "page":
+                x0 = (s.page_width - length) / 2
+            else:
+                x0 = s.margin_left + (s.type_width - length) / 2  # centred on the type area
             items.append(RuleItem(x0, x0 + length, y, rule.width, rule.color, mark.key))
+            if rule.second_width is not None:  # a double line: the second stroke under the first
+                second = y + rule.width / 2 + rule.gap + rule.second_width / 2
+                items.append(RuleItem(x0, x0 + length, second, rule.second_width, rule.color, mark.key))
         return items
 
     def images(self, page: Page) -> list[ImageItem]:

@@ -99,6 +99,8 @@ class Hanging:
     role: str
     prefix: str
     items: tuple[HangingItem, ...]
+    #: the prefix's own look (出席： in 黑体 before names in 仿宋); None: the block's role
+    prefix_role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,9 @@ class Group:
 
     children: tuple[Block, ...]
     at_bottom: bool = False
+    #: a placed role (its ``top`` and ``top_from``): the group's lines are set off the grid at that height, one
+    #: under the other (信函's 份号 and 发文字号 under the red double line)
+    role: str | None = None
     #: on an even page (the back cover of a double-sided document): blank pages come before it as needed, and
     #: they and its own page then carry no number (§7.5)
     even_page: bool = False
@@ -191,6 +196,8 @@ class DocModel:
     title: str = ""
     #: who issues it, for the files' metadata
     author: str = ""
+    #: whether page 1 shows its number (a 信函's first page does not, §10.1)
+    number_first_page: bool = True
 
     def walk(self) -> Iterator[tuple[int, Block]]:
         """Every block, a group before its children, numbered in that order (the layout's and the writers' key)."""

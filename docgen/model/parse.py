@@ -7,8 +7,8 @@ with its file and line (``_at``), so the position is the tag's own, not the firs
 
 Elements: ``<text role>`` (any paragraph; inline ``<run role>``, ``<run-in level number>``), ``<paragraph>`` (a body
 paragraph), ``<heading level number>``, ``<title>`` (balanced lines; ``<br/>`` breaks), ``<split role>`` with
-``<left>``/``<right>``, ``<hanging role prefix>`` with ``<item label>``, ``<signature issuer date>``,
-``<rule key>``, ``<blank rows>``, ``<group at="bottom" page="even">``, ``<mark role suffix>`` with ``<name>``
+``<left>``/``<right>``, ``<hanging role prefix prefix-role>`` with ``<item label>``, ``<signature issuer date>``,
+``<rule key>``, ``<blank rows>``, ``<group at="bottom" page="even" role>``, ``<mark role suffix>`` with ``<name>``
 (a 发文机关标志),
 ``<signers role number label>`` with ``<name>`` (签发人), ``<signature form date>`` with ``<signer image>``.
 
@@ -203,7 +203,7 @@ class _Parser:
         return Split(self.role(elem, a["role"]), parts["left"], parts["right"])
 
     def hanging(self, elem: etree._Element) -> Block:
-        a = self.attrs(elem, ("role", "prefix"))
+        a = self.attrs(elem, ("role", "prefix", "prefix-role"))
         items = []
         for child in elem:
             if not isinstance(child.tag, str):
@@ -214,7 +214,8 @@ class _Parser:
             items.append(HangingItem(item["label"], self.text_of(child)))
         if not items:
             raise self.error(elem, "<hanging> 没有 <item>")
-        return Hanging(self.role(elem, a["role"]), a["prefix"], tuple(items))
+        prefix_role = self.role(elem, a["prefix-role"]) if a["prefix-role"] else None
+        return Hanging(self.role(elem, a["role"]), a["prefix"], tuple(items), prefix_role)
 
     def signature(self, elem: etree._Element) -> Block:
         a = self.attrs(elem, ("issuer", "date", "role", "form"))
@@ -278,7 +279,7 @@ class _Parser:
         return Blank(rows or 0)
 
     def group(self, elem: etree._Element) -> Block:
-        a = self.attrs(elem, ("at", "page"))
+        a = self.attrs(elem, ("at", "page", "role"))
         if a["at"] not in ("", "bottom"):
             raise self.error(elem, f'at="{a["at"]}" 无效', hint='at 只能是 "bottom"（排在页面最下方）')
         if a["page"] not in ("", "even"):
@@ -288,7 +289,8 @@ class _Parser:
         children = self.blocks(elem)
         if not children:
             raise self.error(elem, "<group> 是空的")
-        return Group(tuple(children), at_bottom=a["at"] == "bottom", even_page=a["page"] == "even")
+        role = self.role(elem, a["role"]) if a["role"] else None
+        return Group(tuple(children), at_bottom=a["at"] == "bottom", even_page=a["page"] == "even", role=role)
 
     def blocks(self, parent: etree._Element) -> list[Block]:
         blocks: list[Block] = []
@@ -341,9 +343,15 @@ def parse_markup(markup: str, locate: Locator) -> DocModel:
     parser = _Parser(locate)
     if root.tag != "document":
         raise parser.error(root, f"标记的最外层应是 <document>，而不是 <{root.tag}>")
-    meta = parser.attrs(root, ("title", "author"))
+    meta = parser.attrs(root, ("title", "author", "first-page-number"))
+    first_number = parser.flag(root, "first-page-number", meta["first-page-number"])
     blocks = parser.blocks(root)
     title = meta["title"] or next(
         (b.text.replace("\n", "") for b in blocks if isinstance(b, Text) and b.balanced and b.role == "title"), ""
     )
-    return DocModel(tuple(blocks), title=title.replace("\n", ""), author=meta["author"])
+    return DocModel(
+        tuple(blocks),
+        title=title.replace("\n", ""),
+        author=meta["author"],
+        number_first_page=first_number is not False,
+    )

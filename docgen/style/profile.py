@@ -126,6 +126,13 @@ class Rule:
     below: float | None = None
     space_after: int = 0
     length: float | None = None
+    #: a double line: the second stroke's width, under the first, ``gap`` apart (edge to edge)
+    second_width: float | None = None
+    gap: float = 0.0
+    #: what a shorter or longer line is centred on: the type area or the page
+    align: str = "type-area"
+    #: placed on its page at this distance above the paper's bottom edge, wherever the text is
+    from_bottom: float | None = None
 
 
 @dataclass(frozen=True)
@@ -454,7 +461,7 @@ def _resolve(r: _Reader, data: dict[str, Any], source: str, origins: dict[str, S
                 r.value(("rules", key, name), raw[name], RULE_ATTRIBUTES[name].parse)
                 if name in raw
                 else RULE_ATTRIBUTES[name].default
-                for name in ("below", "space_after", "length")
+                for name in ("below", "space_after", "length", "second_width", "gap", "align", "from_bottom")
             ),
         )
         for key, raw in data.get("rules", {}).items()

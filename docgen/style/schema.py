@@ -163,10 +163,11 @@ ROLE_ATTRIBUTES: dict[str, Attribute] = {
         ),
         Attribute(
             "top_from",
-            _choice("type-area", "paper"),
+            _choice("type-area", "paper", "rule"),
             "",
             "type-area",
-            "top 从哪里量起：type-area（版心）或 paper（纸张）",
+            "top 从哪里量起：type-area（版心上边缘）、paper（纸张上边缘）或 rule（上面一条线的下边缘，"
+            "此时量到字身框顶）",
         ),
         Attribute(
             "fit", _choice("wrap", "condense"), "", "wrap", "一行放不下时：wrap 换行，condense 横向压缩成一行（标志）"
@@ -250,6 +251,16 @@ RULE_ATTRIBUTES: dict[str, Attribute] = {
         Attribute("below", _margin, "mm", None, "在上一行文字（字身框底边）之下多远；不写则在上一行的网格线上"),
         Attribute("space_after", _int_between(0, 22, "行数"), "行", 0, "线所在的行之后再空几行"),
         Attribute("length", _positive_length, "mm", None, "线长；不写则与版心等宽"),
+        Attribute("second_width", _positive_length, "mm", None, "双线：第二条线（在下）的粗细；不写则是单线"),
+        Attribute("gap", _margin, "mm", 0.0, "双线两条线之间的空隙"),
+        Attribute(
+            "align",
+            _choice("type-area", "page"),
+            "",
+            "type-area",
+            "线在什么范围内居中：type-area（版心）或 page（纸张）",
+        ),
+        Attribute("from_bottom", _margin, "mm", None, "固定在所在页上，距纸张下边缘多远（信函格式的第二条双线）"),
     )
 }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import itertools
 import zipfile
 from collections.abc import Callable
 
@@ -25,7 +26,8 @@ from docx.text.paragraph import Paragraph as WordParagraph
 
 from docgen.layout import bidi
 from docgen.layout.chars import WIDE_SYMBOLS, is_wide
-from docgen.layout.pages import PagedDocument, RuleMark, TextLine
+from docgen.layout.linebreak import Line
+from docgen.layout.pages import PagedDocument, Placed, RuleMark, TextLine
 from docgen.model.blocks import Blank, Block, DocModel, Group, Hanging, Mark, Rule, Signature, Signers, Split, Text
 from docgen.style import StyleProfile
 from docgen.units import twips
@@ -101,6 +103,15 @@ class _DocxBuilder:
         oxml.set_doc_grid(section._sectPr, self.pitch)
         self.page_number(section.footer.paragraphs[0], odd=True)
         self.page_number(section.even_page_footer.paragraphs[0], odd=False)
+        if not self.model.number_first_page:  # a 信函: page 1 has a footer of its own, without the number
+            section.different_first_page_header_footer = True
+            first = section.first_page_footer
+            first.is_linked_to_previous = False
+            template = copy.deepcopy(section.footer.paragraphs[0]._p.pPr)
+            paragraph = first.paragraphs[0]._p
+            for child in list(paragraph):
+                paragraph.remove(child)
+            paragraph.append(template)
 
         core = doc.core_properties
         when = _documented_date()
@@ -204,26 +215,44 @@ class _DocxBuilder:
         """Left text, then the tail flush right at the right indent (tab stops count from the margin)."""
         position = twips(self.style.type_width - line.right)
         paragraph.paragraph_format.tab_stops.add_tab_stop(Twips(position), WD_TAB_ALIGNMENT.RIGHT)
-        self.run(paragraph, line.line.text, line.role)
+        self.glyph_runs(paragraph, line.line, line.role)
         if line.tail is not None:
-            self.run(paragraph, "\t" + line.tail.text, line.role)
+            self.run(paragraph, "\t", line.role)
+            self.glyph_runs(paragraph, line.tail, line.role)
 
-    def anchor_rule(self, paragraph: WordParagraph, mark: RuleMark, top: float) -> None:
+    def glyph_runs(self, paragraph: WordParagraph, line: Line, role: str) -> None:
+        """A line's text as runs, each in the role of its glyphs (a 密级 in 黑体 in a 仿宋 line)."""
+        for run_role, glyphs in itertools.groupby(line.glyphs, key=lambda glyph: glyph.role):
+            self.run(paragraph, "".join(glyph.char for glyph in glyphs), role, run_role)
+
+    def anchor_rule(self, paragraph: WordParagraph, mark: RuleMark, top: float, relative_from: str = "line") -> None:
         """A rule anchored to the first line of ``paragraph``, ``top`` pt below that line's top edge (so it moves
-        with its paragraph in Word), as long as the profile says and centred on the type area."""
+        with its paragraph in Word) — or, fixed on its page, ``top`` pt below the page's top edge —, as long as the
+        profile says and centred as it says; a double line is two shapes."""
         rule = self.style.rules[mark.key]
-        length = rule.length or self.style.type_width
-        self.shape_id += 1
-        oxml.anchored_rule(
-            paragraph._p,
-            top=top,
-            width=length,
-            thickness=rule.width,
-            color=rule.color,
-            shape_id=self.shape_id,
-            name=f"{RULE_NAMES.get(mark.key, '分隔线')} {self.shape_id}",
-            left=(self.style.type_width - length) / 2,
-        )
+        s = self.style
+        length = rule.length or s.type_width
+        if rule.align == "page":
+            horizontal, left = "page", (s.page_width - length) / 2
+        else:
+            horizontal, left = "margin", (s.type_width - length) / 2
+        strokes = [(top, rule.width)]
+        if rule.second_width is not None:
+            strokes.append((top + rule.width / 2 + rule.gap + rule.second_width / 2, rule.second_width))
+        for offset, thickness in strokes:
+            self.shape_id += 1
+            oxml.anchored_rule(
+                paragraph._p,
+                top=offset,
+                width=length,
+                thickness=thickness,
+                color=rule.color,
+                shape_id=self.shape_id,
+                name=f"{RULE_NAMES.get(mark.key, '分隔线')} {self.shape_id}",
+                left=left,
+                relative_from=relative_from,
+                horizontal_from=horizontal,
+            )
 
     def line_top(self, block: int) -> tuple[float, int]:
         """Where the first line of a block starts (pt from the type area's top edge, on the layout's grid) and how
@@ -289,6 +318,15 @@ class _DocxBuilder:
     def text(self, index: int, block: Text) -> int:
         role = block.role
         r = self.style.role(role)
+        if r.top is not None:  # a placed role: the layout set it as a 标志
+            return self.mark(index, Mark(role, (block.text,)))
+        placed = self.placed_of(index)
+        if placed is not None:  # a line of a placed group: a frame across the type area at its height
+            paragraph = self.paragraph(index, role, self.first_page(index))
+            self.indent(paragraph, placed.text)
+            self.glyph_runs(paragraph, placed.text.line, role)
+            self.frame_line(paragraph, placed, x=0, width=twips(self.style.type_width))
+            return 1
         lines = self.paged.lines_of(index)
         paragraph = self.paragraph(index, role, self.first_page(index))
         if block.balanced:  # the layout's balanced lines, as explicit breaks
@@ -317,17 +355,40 @@ class _DocxBuilder:
         (line,) = self.paged.lines_of(index)
         paragraph = self.paragraph(index, block.role, self.first_page(index))
         self.tab_line(paragraph, line)
-        self.space_before(index, paragraph, block.role)
+        placed = self.placed_of(index)
+        if placed is not None:  # off the grid, in a placed group: a frame across the type area at its height
+            self.frame_line(paragraph, placed, x=0, width=twips(self.style.type_width))
+        else:
+            self.space_before(index, paragraph, block.role)
         return 1
+
+    def placed_of(self, index: int) -> Placed | None:
+        """The block's line when the layout placed it off the grid (at a height), else None."""
+        for page in self.paged.pages:
+            for placed in page.lines:
+                if placed.text.block == index and placed.y is not None:
+                    return placed
+        return None
+
+    def frame_line(self, paragraph: WordParagraph, placed: Placed, *, x: int, width: int) -> None:
+        """Put a paragraph of one line in a frame whose exact line puts its baseline where the layout placed it:
+        LibreOffice sets a frame's exact line's baseline 4/5 of the line below the frame's top."""
+        height = twips(placed.text.size)
+        ppr = paragraph._p.get_or_add_pPr()
+        top = twips(placed.y - self.style.margin_top) - (4 * height) // 5  # type: ignore[operator]
+        oxml.frame(ppr, x=x, y=top, width=width, height=height)
+        oxml.ppr_child(ppr, "snapToGrid", val=0)
+        oxml.set_line_exact(ppr, height)
 
     def hanging(self, index: int, block: Hanging) -> int:
         lines = self.paged.lines_of(index)
         pages = self.paged.line_pages(index)
         for i, item in enumerate(block.items):
             position = next(n for n, line in enumerate(lines) if line.para == i)
-            text = (block.prefix if i == 0 else "") + item.label + item.text
             paragraph = self.paragraph(index, block.role, pages[position])
-            self.run(paragraph, text, block.role)
+            if i == 0 and block.prefix:
+                self.run(paragraph, block.prefix, block.role, block.prefix_role)
+            self.run(paragraph, item.label + item.text, block.role)
             self.indent(paragraph, lines[position], hanging=True)
             if i == 0:
                 self.space_before(index, paragraph, block.role)
@@ -438,8 +499,6 @@ class _DocxBuilder:
     def mark(self, index: int, block: Mark) -> int:
         """A 标志: each line in a frame at the height the layout placed it (its ink top at the stated distance),
         condensed as the layout condensed it; the flow takes no room for it, the next paragraph's space does."""
-        r = self.style.role(block.role)
-        height = twips(r.size)
         for page in self.paged.pages:
             for placed in page.lines:
                 if placed.text.block != index or placed.y is None:
@@ -447,12 +506,8 @@ class _DocxBuilder:
                 line = placed.text
                 paragraph = self.paragraph(index, block.role, page.number)
                 ppr = paragraph._p.get_or_add_pPr()
-                # LibreOffice sets the baseline of a frame's exact line 4/5 of the line below the frame's top.
-                top = twips(placed.y - self.style.margin_top) - (4 * height) // 5
                 width = twips(line.line.width * line.hscale) + 40
-                oxml.frame(ppr, x=twips(line.left) - 20, y=top, width=width, height=height)
-                oxml.ppr_child(ppr, "snapToGrid", val=0)
-                oxml.set_line_exact(ppr, height)
+                self.frame_line(paragraph, placed, x=twips(line.left) - 20, width=width)
                 oxml.ppr_child(ppr, "jc", val="center")
                 oxml.ppr_child(ppr, "ind", left=0, right=0, firstLine=0, firstLineChars=0)
                 self.run(paragraph, line.line.text, block.role)
@@ -492,6 +547,9 @@ class _DocxBuilder:
         for page, mark in self.paged.rules_by_page(index):
             if mark.anchor is None or (anchor := self.paragraph_of(mark.anchor, page)) is None:
                 continue
+            if mark.absolute and mark.y is not None:  # fixed on the page (a letterhead's double lines)
+                self.anchor_rule(anchor, mark, mark.y, relative_from="page")
+                continue
             top, rows = self.line_top(mark.anchor)
             if mark.y is not None:
                 self.anchor_rule(anchor, mark, mark.y - self.style.margin_top - top)
@@ -514,6 +572,7 @@ class _DocxBuilder:
             else:
                 used += self.block(index + used, child)
         paragraphs = [(n, entry) for n, child in children if n in self.written for entry in self.written[n]]
+        self.carry += self.paged.covered.get(index, 0)  # a placed group: its rows are owed to what follows
         if not paragraphs:
             return used
         first = paragraphs[0][1][1]

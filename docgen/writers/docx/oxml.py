@@ -128,10 +128,12 @@ def anchored_rule(
     name: str,
     left: float = 0.0,
     relative_from: str = "line",
+    horizontal_from: str = "margin",
 ) -> None:
     """A straight line ``width`` points long whose centre is ``top`` points below its reference — the top of the
     line holding the anchor (``line``, so the rule moves with its paragraph when a clerk adds text above it) or of
-    the type area (``margin``) — and ``left`` points right of the type area's left edge. It takes no room in the
+    the type area (``margin``) or of the page (``page``) — and ``left`` points right of the type area's (or, with
+    ``horizontal_from="page"``, the page's) left edge. It takes no room in the
     text (wrapNone) and never pushes the lines below it off the grid. The anchor run goes first in its paragraph:
     LibreOffice draws no shape anchored in the part of a paragraph that runs onto another page."""
     emu = lambda points: str(round(points * _EMU_PER_POINT))  # noqa: E731
@@ -142,7 +144,7 @@ def anchored_rule(
 <wp:anchor xmlns:wp="{_WP}" xmlns:a="{_A}" xmlns:wps="{_WPS}" distT="0" distB="0" distL="0" distR="0"
     simplePos="0" relativeHeight="{shape_id}" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">
   <wp:simplePos x="0" y="0"/>
-  <wp:positionH relativeFrom="margin"><wp:posOffset>{emu(left)}</wp:posOffset></wp:positionH>
+  <wp:positionH relativeFrom="{horizontal_from}"><wp:posOffset>{emu(left)}</wp:posOffset></wp:positionH>
   <wp:positionV relativeFrom="{relative_from}"><wp:posOffset>{emu(top)}</wp:posOffset></wp:positionV>
   <wp:extent cx="{emu(width)}" cy="0"/>
   <wp:effectExtent l="0" t="0" r="0" b="0"/>

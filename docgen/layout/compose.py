@@ -196,7 +196,8 @@ class Composer:
         right = self.chars(role, self.role(role).indent_right)
         runs = [(prefix, prefix_role), (label + text, role)] if prefix else [(label + text, role)]
         lines = break_lines(runs, self.width - left - right, self.metrics, start - left)
-        return [self.text_line(role, line, "left", left, right, para=para, block=block) for line in lines]
+        align = self.role(role).align  # 出席 lines are justified like body text; 附件说明 and 抄送 are set left
+        return [self.text_line(role, line, align, left, right, para=para, block=block) for line in lines]
 
     def signature_indents(self, role: str, issuer: str, date: str) -> tuple[float, float]:
         """§7.3.5.2: issuer 右空二字 (the role's right indent); the date starts ``signature_date_shift`` characters

@@ -45,6 +45,7 @@ MINIMAL = {
     "rule": '<rule key="masthead"/>',
     "blank": '<blank rows="1"/>',
     "group": '<group at="bottom"><text role="body">x</text></group>',
+    "table": '<table><row header="true"><cell>h</cell></row><row><cell>x</cell></row></table>',
 }
 
 

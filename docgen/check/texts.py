@@ -56,6 +56,8 @@ def _walk(field: Field, value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, st
                 yield where, item, field.check or "body"
             elif isinstance(item, dict) and isinstance(item.get("heading"), str):
                 yield (*where, "heading"), item["heading"], "heading"
+            elif isinstance(item, dict) and isinstance(item.get("table"), dict):
+                yield from _table_texts(item["table"], (*where, "table"))
     elif field.type == "list" and field.of is not None and isinstance(value, list):
         for i, item in enumerate(value):
             yield from _walk(field.of, item, (*path, i))
@@ -65,6 +67,30 @@ def _walk(field: Field, value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, st
         for child in field.fields:
             if child.name in value:
                 yield from _walk(child, value[child.name], (*path, child.name))
+
+
+def _table_texts(table: dict[str, Any], path: KeyPath) -> Iterator[tuple[KeyPath, str, str]]:
+    """A table's title and the text of its cells (as written: a cell is text or {text: …})."""
+    if isinstance(table.get("title"), str):
+        yield (*path, "title"), table["title"], "table-title"
+    for part in ("header", "rows"):
+        rows = table.get(part)
+        if not isinstance(rows, list):
+            continue
+        if rows and not any(isinstance(row, list) for row in rows):
+            rows = [rows]
+            prefix: KeyPath = (*path, part)
+            indexed = [(prefix, rows[0])]
+        else:
+            indexed = [((*path, part, i), row) for i, row in enumerate(rows)]
+        for row_path, row in indexed:
+            if not isinstance(row, list):
+                continue
+            for j, cell in enumerate(row):
+                if isinstance(cell, str) and cell:
+                    yield (*row_path, j), cell, "table"
+                elif isinstance(cell, dict) and isinstance(cell.get("text"), str) and cell["text"]:
+                    yield (*row_path, j, "text"), cell["text"], "table"
 
 
 def spec_texts(spec: Spec) -> list[TextItem]:

@@ -260,12 +260,30 @@ class _Validator:
         out: list[Any] = []
         for i, item in enumerate(items):  # type: ignore[arg-type]
             item_path = (*path, i)
-            if isinstance(item, dict):
+            if isinstance(item, dict) and "table" in item:
+                out.append(self.table(item_path, item))
+            elif isinstance(item, dict):
                 out.append(self.heading(item_path, item, counters))
             else:
                 paragraph = Field("", "text", label=f"{field.label or '正文'}第 {i + 1} 段", required=True)
                 out.append(self.value(paragraph, item_path, item))
         return _INVALID if any(v is _INVALID for v in out) else tuple(out)
+
+    def table(self, path: KeyPath, item: dict[str, Any]) -> Any:
+        """A table among the body's items (``docgen/kinds/tables.py``)."""
+        from docgen.kinds.tables import validate_table
+
+        for key in item:
+            if key != "table":
+                self.problems.append(unknown_key(self.doc, (*path, key), ("table",), "表格项"))
+                return _INVALID
+        table, problems = validate_table(self.doc, (*path, "table"), item["table"])
+        if problems:
+            self.problems.extend(problems)
+            if len(self.problems) >= MAX_PROBLEMS:
+                raise _TooMany
+            return _INVALID
+        return Record({"table": table})
 
     def heading(self, path: KeyPath, item: dict[str, Any], counters: list[int]) -> Any:
         for key in item:

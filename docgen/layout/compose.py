@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from docgen.errors import StyleError
 from docgen.layout.linebreak import Line, Metrics, TitleBreaks, balance_lines, break_lines, text_width
-from docgen.model.blocks import Blank, Block, Group, Hanging, Mark, Rule, Signature, Signers, Split, Text
+from docgen.model.blocks import Blank, Block, Group, Hanging, Mark, Rule, Signature, Signers, Split, Table, Text
 from docgen.style import RoleStyle, StyleProfile
 
 __all__ = ["COMPOSERS", "Chunk", "Composer", "TextLine"]
@@ -88,6 +89,8 @@ class Chunk:
     images: list[ChunkImage] = field(default_factory=list)
     #: lines of the text before it that must move with it to a new page (a signature takes the last line along)
     keep_previous: int = 0
+    #: a table's rows and cells (``docgen/layout/tables.py``): placed row by row, header rows repeated
+    table: Any = None
 
 
 class Composer:
@@ -472,6 +475,12 @@ def _group(c: Composer, index: int, block: Group) -> tuple[Chunk, int]:
     return chunk, used
 
 
+def _table(c: Composer, index: int, block: Table) -> tuple[Chunk, int]:
+    from docgen.layout.tables import compose_table  # the table module builds on this one
+
+    return compose_table(c, index, block)
+
+
 #: Block type → its composer (one per type: tested).
 COMPOSERS: dict[type, Callable[..., tuple[Chunk, int]]] = {
     Text: _text,
@@ -483,4 +492,5 @@ COMPOSERS: dict[type, Callable[..., tuple[Chunk, int]]] = {
     Rule: _rule,
     Blank: _blank,
     Group: _group,
+    Table: _table,
 }

@@ -66,8 +66,9 @@ class GlyphRun:
 
 @dataclass(frozen=True)
 class RuleItem:
-    """A straight horizontal line from ``x0`` to ``x1`` whose centre is ``y`` pt below the page's top edge,
-    ``width`` pt thick. ``key`` names it for readers of the frame (版头分隔线, 版记分隔线 …)."""
+    """A straight line from (``x0``, ``y``) to (``x1``, ``y1``) — horizontal unless ``y1`` is given (a table's
+    vertical border) — its centre line ``width`` pt thick; y pt below the page's top edge. ``key`` names it for
+    readers of the frame (版头分隔线, 版记分隔线, 表格线 …)."""
 
     x0: float
     x1: float
@@ -75,6 +76,11 @@ class RuleItem:
     width: float
     color: str = "000000"
     key: str = ""
+    y1: float | None = None
+
+    @property
+    def end_y(self) -> float:
+        return self.y if self.y1 is None else self.y1
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from docgen.layout.compose import Chunk, TextLine
 
-__all__ = ["Geometry", "Page", "PagedDocument", "Placed", "PlacedImage", "RuleMark", "paginate"]
+__all__ = ["Border", "Geometry", "Page", "PagedDocument", "Placed", "PlacedImage", "RuleMark", "TablePlan", "paginate"]
 
 
 @dataclass(frozen=True)
@@ -63,12 +63,35 @@ class PlacedImage:
     key: str = ""
 
 
+@dataclass(frozen=True)
+class Border:
+    """A straight table border: from (x0, y0) to (x1, y1), x pt from the type area's left edge, y pt from the page's
+    top edge."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    width: float
+    block: int
+
+
+@dataclass
+class TablePlan:
+    """Where a table's rows went, for the DOCX (which lets Word and LibreOffice break it the same way): each row's
+    grid rows, and the rows that end a page (written a border's width shorter, so that 22 rows fit a page)."""
+
+    layout: object
+    page_ends: set[int] = field(default_factory=set)
+
+
 @dataclass
 class Page:
     number: int
     lines: list[Placed] = field(default_factory=list)
     rules: list[RuleMark] = field(default_factory=list)
     images: list[PlacedImage] = field(default_factory=list)
+    borders: list[Border] = field(default_factory=list)
     #: whether the page shows its number (the blank page and the 版记 page of a double-sided document do not)
     numbered: bool = True
 
@@ -99,6 +122,8 @@ class PagedDocument:
     notes: list[str] = field(default_factory=list)
     #: The first page shows no body text (GB/T 9704 §7.3.2: move the 主送 to the 版记 then).
     first_page_without_body: bool = False
+    #: For each table block: how its rows were placed.
+    tables: dict[int, TablePlan] = field(default_factory=dict)
 
     def lines_of(self, block: int) -> list[TextLine]:
         return [p.text for page in self.pages for p in page.lines if p.text.block == block]
@@ -116,6 +141,10 @@ def _kept_rows(chunks: list[Chunk], start: int) -> int:
     rows = 0
     for position in range(start, len(chunks)):
         chunk = chunks[position]
+        if chunk.table is not None and position > start:  # a table: its header rows and first rows come along
+            t = chunk.table
+            first = t.units[0] if t.units else (t.header, len(t.heights))
+            return rows + chunk.space_before + sum(t.heights[: t.header]) + sum(t.heights[first[0] : first[1]])
         if not chunk.lines:
             continue
         if position > start:
@@ -165,6 +194,88 @@ class Geometry:
         if line.exact:
             return height * (1 - self.exact_baseline)
         return (height - line.size) / 2 + self.em_ascent * line.size
+
+
+def _place_table(chunk: Chunk, doc: PagedDocument, geometry: Geometry, page: Page, row: int, new_page, place):  # type: ignore[no-untyped-def]
+    """A table's rows from ``row`` on, each unit of rows (rows a cell spans stay together) on one page, the header
+    rows first on every page; the cells' lines at their grid rows, a border's width lower (the border above them
+    takes that much of the row in LibreOffice); the borders. Returns the page and row after the table."""
+    from docgen.layout.tables import BORDER
+
+    t = chunk.table
+    index = chunk.block
+    plan = doc.tables.setdefault(index, TablePlan(t))
+    header = list(range(t.header))
+    header_rows = sum(t.heights[r] for r in header)
+    on_page: list[tuple[int, int]] = []  # (table row, grid row) on the current page
+
+    def draw_borders(page: Page, placed: list[tuple[int, int]]) -> None:
+        if not placed:
+            return
+        left, right = t.edges[0], t.edges[-1]
+        top_of = {r: geometry.margin_top + at * geometry.pitch for r, at in placed}
+        bottom = top_of[placed[-1][0]] + t.heights[placed[-1][0]] * geometry.pitch
+        half = BORDER / 2
+        drawn: set[tuple[float, float]] = set()
+        top = top_of[placed[0][0]] + half
+        page.borders.append(Border(left, top, right, top, BORDER, index))
+        page.borders.append(Border(left, bottom - half, right, bottom - half, BORDER, index))
+        for r, _ in placed:
+            row_bottom = top_of[r] + t.heights[r] * geometry.pitch
+            for cell in t.cells[r]:
+                last = r + cell.rowspan - 1
+                cell_bottom = row_bottom
+                for rr, _ in placed:
+                    if r < rr <= last:
+                        cell_bottom = top_of[rr] + t.heights[rr] * geometry.pitch
+                x0, x1 = t.edges[cell.column], t.edges[cell.column + cell.span]
+                for x in (x0, x1):
+                    if (x, top_of[r]) not in drawn:  # the edge two neighbouring cells share, once
+                        drawn.add((x, top_of[r]))
+                        page.borders.append(Border(x, top_of[r], x, cell_bottom, BORDER, index))
+                if cell_bottom < bottom - 0.01:  # the border under the cell (the last row's is the table's)
+                    page.borders.append(Border(x0, cell_bottom + half, x1, cell_bottom + half, BORDER, index))
+
+    def put(page: Page, r: int, at: int) -> None:
+        on_page.append((r, at))
+        for cell in t.cells[r]:
+            offset = 0
+            for line in cell.lines:
+                y = geometry.baseline(at + offset, line) + BORDER
+                place(page, at + offset, line, index, y)
+                offset += line.rows
+
+    def page_break() -> tuple[Page, int]:
+        draw_borders(page, on_page)
+        if on_page:
+            plan.page_ends.add(on_page[-1][0])
+        on_page.clear()
+        fresh = new_page(flowed=True)
+        at = 0
+        for r in header:
+            put(fresh, r, at)
+            at += t.heights[r]
+        return fresh, at
+
+    units = t.units or [(t.header, len(t.heights))]
+    first_unit = sum(t.heights[r] for r in range(*units[0])) if units else 0
+    if row > 0 and row + header_rows + first_unit > geometry.rows:  # the header stays with the first row
+        draw_borders(page, on_page)
+        page = new_page(flowed=True)
+        row = 0
+    for r in header:
+        put(page, r, row)
+        row += t.heights[r]
+    for start, end in units:
+        need = sum(t.heights[r] for r in range(start, end))
+        if row + need > geometry.rows and on_page and any(r >= t.header for r, _ in on_page):
+            page, row = page_break()
+        for r in range(start, end):
+            put(page, r, row)
+            row += t.heights[r]
+    draw_borders(page, on_page)
+    plan.page_ends.add(len(t.heights) - 1)
+    return page, row
 
 
 def _thickness_below(rule: object) -> float:
@@ -259,6 +370,15 @@ def paginate(chunks: list[Chunk], geometry: Geometry) -> PagedDocument:
         if chunk.new_page and (row > 0 or page.lines):
             page = new_page(flowed=False)
         space = 0 if row == 0 and flowed_over else requested
+        if chunk.table is not None:
+            row = max(0, min(row + space, rows))
+            page, row = _place_table(chunk, doc, geometry, page, row, new_page, place)
+            doc.starts.setdefault(index, (page.number, row, space))
+            pending_after = chunk.space_after
+            if row >= rows:
+                new_page(flowed=True)
+                pending_after = 0
+            continue
         if chunk.keep_next and row > 0 and row + space + _kept_rows(chunks, position) > rows:
             page = new_page(flowed=True)
             space = 0

@@ -270,6 +270,11 @@ class _Positioner:
             if rule.second_width is not None:  # a double line: the second stroke under the first
                 second = y + rule.width / 2 + rule.gap + rule.second_width / 2
                 items.append(RuleItem(x0, x0 + length, second, rule.second_width, rule.color, mark.key))
+        left = s.margin_left
+        for border in page.borders:  # tables
+            items.append(
+                RuleItem(left + border.x0, left + border.x1, border.y0, border.width, "000000", "表格线", border.y1)
+            )
         return items
 
     def images(self, page: Page) -> list[ImageItem]:

@@ -16,6 +16,7 @@ __all__ = [
     "BLOCK_TYPES",
     "Blank",
     "Block",
+    "Cell",
     "DocModel",
     "Group",
     "Hanging",
@@ -27,6 +28,8 @@ __all__ = [
     "Signer",
     "Signers",
     "Split",
+    "Table",
+    "TableRow",
     "Text",
     "chinese_numeral",
 ]
@@ -181,10 +184,39 @@ class Group:
     even_page: bool = False
 
 
-Block = Text | Split | Hanging | Signature | Mark | Signers | Rule | Blank | Group
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: its text, how many columns and rows it spans, its alignment ('' : the column's)."""
+
+    text: str
+    span: int = 1
+    rowspan: int = 1
+    align: str = ""
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: tuple[Cell, ...]
+    #: a header row: set in the header role and repeated at the top of every page the table runs onto
+    header: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A ruled table on the grid: column widths (in 字 of the cell role, or ``NNpt``; '' shares what is left) and
+    alignments, header rows and rows. Each row takes whole grid rows; a row never splits across pages."""
+
+    role: str
+    header_role: str
+    widths: tuple[str, ...]
+    aligns: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+
+
+Block = Text | Split | Hanging | Signature | Mark | Signers | Rule | Blank | Group | Table
 
 #: Every block type: each stage has one handler per entry (tested).
-BLOCK_TYPES: tuple[type, ...] = (Text, Split, Hanging, Signature, Mark, Signers, Rule, Blank, Group)
+BLOCK_TYPES: tuple[type, ...] = (Text, Split, Hanging, Signature, Mark, Signers, Rule, Blank, Group, Table)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ Elements: ``<text role>`` (any paragraph; inline ``<run role>``, ``<run-in level
 paragraph), ``<heading level number>``, ``<title>`` (balanced lines; ``<br/>`` breaks), ``<split role>`` with
 ``<left>``/``<right>``, ``<hanging role prefix prefix-role>`` with ``<item label>``, ``<signature issuer date>``,
 ``<rule key>``, ``<blank rows>``, ``<group at="bottom" page="even" role>``, ``<mark role suffix>`` with ``<name>``
-(a 发文机关标志),
+(a 发文机关标志), ``<table role header-role widths aligns>`` with ``<row header>`` and ``<cell span rowspan align>``,
 ``<signers role number label>`` with ``<name>`` (签发人), ``<signature form date>`` with ``<signer image>``.
 
 Whitespace: a run of whitespace that contains a newline is template layout and is removed; other spaces are kept.
@@ -26,6 +26,7 @@ from docgen.errors import SourceRef, TemplateError
 from docgen.model.blocks import (
     Blank,
     Block,
+    Cell,
     DocModel,
     Group,
     Hanging,
@@ -37,6 +38,8 @@ from docgen.model.blocks import (
     Signer,
     Signers,
     Split,
+    Table,
+    TableRow,
     Text,
 )
 from docgen.model.numbering import heading_label
@@ -292,6 +295,51 @@ class _Parser:
         role = self.role(elem, a["role"]) if a["role"] else None
         return Group(tuple(children), at_bottom=a["at"] == "bottom", even_page=a["page"] == "even", role=role)
 
+    def table(self, elem: etree._Element) -> Block:
+        a = self.attrs(elem, ("role", "header-role", "widths", "aligns"))
+        widths = tuple(a["widths"].split(",")) if a["widths"] else ()
+        aligns = tuple(a["aligns"].split(",")) if a["aligns"] else ()
+        for align in aligns:
+            if align not in ("left", "center", "right"):
+                raise self.error(elem, f"aligns 中的“{align}”无效", hint="aligns 用逗号分开 left、center、right")
+        for width in widths:
+            if width and not re.fullmatch(r"\d+(\.\d+)?(pt)?", width):
+                raise self.error(elem, f"widths 中的“{width}”无效", hint="widths 用逗号分开字数（4）或磅数（85pt）")
+        rows = []
+        for child in elem:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag != "row":
+                raise self.error(child, f"<table> 里只能放 <row>，不能放 <{child.tag}>")
+            r = self.attrs(child, ("header",))
+            cells = []
+            for cell in child:
+                if not isinstance(cell.tag, str):
+                    continue
+                if cell.tag != "cell":
+                    raise self.error(cell, f"<row> 里只能放 <cell>，不能放 <{cell.tag}>")
+                c = self.attrs(cell, ("span", "rowspan", "align"))
+                if c["align"] and c["align"] not in ("left", "center", "right"):
+                    raise self.error(cell, f'align="{c["align"]}" 无效', hint="align 可用：left、center、right")
+                span = self.number(cell, c["span"] or "1")
+                rowspan = self.number(cell, c["rowspan"] or "1")
+                cells.append(Cell(self.text_of(cell), span, rowspan, c["align"]))
+            if not cells:
+                raise self.error(child, "<row> 里没有 <cell>")
+            rows.append(TableRow(tuple(cells), self.flag(child, "header", r["header"]) is True))
+        if not any(not row.header for row in rows):
+            raise self.error(elem, "<table> 没有数据行")
+        columns = max(sum(cell.span for cell in row.cells) for row in rows)
+        if (widths and len(widths) != columns) or (aligns and len(aligns) != columns):
+            raise self.error(elem, f"widths、aligns 应各有 {columns} 项（表格的列数）")
+        return Table(
+            self.role(elem, a["role"], "table-cell"),
+            self.role(elem, a["header-role"], "table-header"),
+            widths or ("",) * columns,
+            aligns or ("left",) * columns,
+            tuple(rows),
+        )
+
     def blocks(self, parent: etree._Element) -> list[Block]:
         blocks: list[Block] = []
         for elem in parent:
@@ -322,6 +370,7 @@ TAGS: dict[str, Callable[[_Parser, etree._Element], Block]] = {
     "rule": _Parser.rule,
     "blank": _Parser.blank,
     "group": _Parser.group,
+    "table": _Parser.table,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from docgen.model.blocks import Blank, Block, Group, Hanging, Mark, Rule, Signature, Signers, Split, Text
+from docgen.model.blocks import Blank, Block, Group, Hanging, Mark, Rule, Signature, Signers, Split, Table, Text
 
 __all__ = ["TEXTS", "block_texts"]
 
@@ -24,6 +24,7 @@ TEXTS: dict[type, Callable[..., list[str]]] = {
     Rule: lambda block: [],
     Blank: lambda block: [],
     Group: lambda block: [],
+    Table: lambda block: [cell.text for row in block.rows for cell in row.cells if cell.text],
 }
 
 

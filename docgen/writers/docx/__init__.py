@@ -28,7 +28,20 @@ from docgen.layout import bidi
 from docgen.layout.chars import WIDE_SYMBOLS, is_wide
 from docgen.layout.linebreak import Line
 from docgen.layout.pages import PagedDocument, Placed, RuleMark, TextLine
-from docgen.model.blocks import Blank, Block, DocModel, Group, Hanging, Mark, Rule, Signature, Signers, Split, Text
+from docgen.model.blocks import (
+    Blank,
+    Block,
+    DocModel,
+    Group,
+    Hanging,
+    Mark,
+    Rule,
+    Signature,
+    Signers,
+    Split,
+    Table,
+    Text,
+)
 from docgen.style import StyleProfile
 from docgen.units import twips
 from docgen.writers.docx import oxml
@@ -649,6 +662,58 @@ class _DocxBuilder:
             self._empty_footer = rel_id
         return self._empty_footer
 
+    def table(self, index: int, block: Table) -> int:
+        """A Word table as LibreOffice lays it out on the grid the way the layout did (docs/libreoffice-tables.md):
+        as wide as the type area, fixed columns, single 0.5 pt borders, every row an exact number of grid rows —
+        the last on each page a border's width shorter —, header rows repeated, no row split."""
+        plan = self.paged.tables.get(index)
+        if plan is None:  # pragma: no cover - the layout places every table
+            raise AssertionError("a table the layout did not place")
+        layout = plan.layout
+        header_rows = {r for r, row in enumerate(block.rows) if row.header}
+        anchor = self.document.add_paragraph()._p
+        tbl = oxml.table(layout.widths_twips)  # type: ignore[attr-defined]
+        anchor.addprevious(tbl)
+        anchor.getparent().remove(anchor)
+        covered: dict[tuple[int, int], int] = {}  # (row, column) → span of a cell merged down from above
+        for r, row in enumerate(block.rows):
+            height = self.pitch * layout.heights[r] - (10 if r in plan.page_ends else 0)  # type: ignore[attr-defined]
+            tr = oxml.table_row(tbl, height, header=r in header_rows)
+            role = block.header_role if row.header else block.role
+            column = 0
+            cells = iter(row.cells)
+            count = len(layout.widths_twips)  # type: ignore[attr-defined]
+            while column < count:
+                if (r, column) in covered:  # the continuation of a cell merged from a row above
+                    span = covered[(r, column)]
+                    oxml.table_cell(tr, self.span_width(layout, column, span), span, merge="continue")
+                    column += span
+                    continue
+                cell = next(cells, None)
+                if cell is None:
+                    break
+                merge = "restart" if cell.rowspan > 1 else None
+                for dr in range(1, cell.rowspan):
+                    covered[(r + dr, column)] = cell.span
+                tc = oxml.table_cell(tr, self.span_width(layout, column, cell.span), cell.span, merge=merge)
+                paragraph = WordParagraph(tc.find(qn("w:p")), self.document._body)
+                style_id = self.style_id(self.paragraph_styles[role], WD_STYLE_TYPE.PARAGRAPH)
+                if style_id:
+                    paragraph._p.style = style_id
+                align = cell.align or ("center" if row.header else block.aligns[column])
+                if align != self.style.role(role).align:
+                    oxml.ppr_child(paragraph._p.get_or_add_pPr(), "jc", val=_ALIGN[align])
+                if cell.text:
+                    self.run(paragraph, cell.text, role)
+                column += cell.span
+        self.written.setdefault(index, [])
+        return 1
+
+    @staticmethod
+    def span_width(layout: object, column: int, span: int) -> int:
+        widths = layout.widths_twips  # type: ignore[attr-defined]
+        return sum(widths[column : column + span])
+
     def build(self) -> bytes:
         self.setup()
         index = 0
@@ -673,6 +738,7 @@ WRITERS: dict[type, Callable[..., int]] = {
     Rule: _DocxBuilder.rule,
     Blank: _DocxBuilder.blank,
     Group: _DocxBuilder.group,
+    Table: _DocxBuilder.table,
 }
 
 

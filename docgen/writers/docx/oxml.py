@@ -241,6 +241,7 @@ def frame(ppr: etree._Element, *, x: int, y: int, width: int, height: int) -> No
     )
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
@@ -366,3 +367,50 @@ def split_paragraph(paragraph_element: etree._Element, offset: int) -> etree._El
         cut_run.addnext(br)
     paragraph_element.addnext(second)
     return second
+
+
+_BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+
+
+def table(widths: tuple[int, ...]) -> etree._Element:
+    """An empty w:tbl as wide as its columns (twips), centred, fixed layout, single sz 4 borders everywhere, cell
+    margins 0/108/0/108 (docs/libreoffice-tables.md)."""
+    from docx.oxml import parse_xml
+
+    borders = "".join(_BORDER.format(side=side) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    xml = (
+        f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+        f"<w:tblGrid>{cols}</w:tblGrid></w:tbl>"
+    )
+    return parse_xml(xml)
+
+
+def table_row(tbl: etree._Element, height: int, *, header: bool) -> etree._Element:
+    """A row of an exact height (twips) that never splits; a header row is repeated on every page."""
+    from docx.oxml import parse_xml
+
+    head = "<w:tblHeader/>" if header else ""
+    tr = parse_xml(
+        f'<w:tr xmlns:w="{_W}"><w:trPr><w:cantSplit/><w:trHeight w:val="{height}" w:hRule="exact"/>{head}'
+        "</w:trPr></w:tr>"
+    )
+    tbl.append(tr)
+    return tr
+
+
+def table_cell(tr: etree._Element, width: int, span: int, merge: str | None = None) -> etree._Element:
+    """A cell ``width`` twips wide over ``span`` columns, with one empty paragraph; ``merge``: restart (the first
+    of cells merged down) or continue."""
+    from docx.oxml import parse_xml
+
+    grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    vmerge = {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>", None: ""}[merge]
+    tc = parse_xml(
+        f'<w:tc xmlns:w="{_W}"><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}{vmerge}</w:tcPr><w:p/></w:tc>'
+    )
+    tr.append(tc)
+    return tc

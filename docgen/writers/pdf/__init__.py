@@ -139,7 +139,7 @@ def _draw_run(text: _TextOps, run: GlyphRun, height: float) -> None:
 def _draw_rule(canvas: Canvas, rule: RuleItem, height: float) -> None:
     canvas.setStrokeColor(HexColor("#" + rule.color))
     canvas.setLineWidth(rule.width)
-    canvas.line(rule.x0, height - rule.y, rule.x1, height - rule.y)
+    canvas.line(rule.x0, height - rule.y, rule.x1, height - rule.end_y)
 
 
 def _draw_image(canvas: Canvas, image: ImageItem, height: float) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
@@ -39,13 +39,18 @@ class Page:
     footer: list[TextLine]  # below it (page numbers)
     rules: list[dict]  # type: ignore[type-arg]
     chars: list[dict]  # type: ignore[type-arg]
+    width: float = 595.28
+    height: float = 841.89
+    #: characters not set upright (a landscape page's number, turned with the sheet)
+    turned: list[dict] = field(default_factory=list)  # type: ignore[type-arg]
 
 
 def read_pages(pdf_path: Path) -> list[Page]:
     pages = []
     with pdfplumber.open(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
-            chars = [c for c in page.chars if c["text"].strip()]
+            chars = [c for c in page.chars if c["text"].strip() and c["upright"]]
+            turned = [c for c in page.chars if c["text"].strip() and not c["upright"]]
             for c in chars:
                 c["baseline"] = float(page.height) - c["matrix"][5]
             rows: dict[int, list[dict]] = defaultdict(list)  # type: ignore[type-arg]
@@ -73,7 +78,8 @@ def read_pages(pdf_path: Path) -> list[Page]:
                 )
             body = [line for line in lines if line.bottom <= TYPE_BOTTOM + 3]
             footer = [line for line in lines if line.bottom > TYPE_BOTTOM + 3]
-            pages.append(Page(number, body, footer, list(page.lines) + list(page.rects), chars))
+            rules = list(page.lines) + list(page.rects)
+            pages.append(Page(number, body, footer, rules, chars, float(page.width), float(page.height), turned))
     return pages
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import docgen
 
-from .conftest import FULL_SPEC, SEED_SPEC
+from .conftest import FULL_SPEC, ROOT, SEED_SPEC
 from .ofd_reader import read_ofd
 
 MM = 25.4 / 72
@@ -33,7 +33,11 @@ def _pdf_glyphs(pdf: bytes) -> list[list[tuple[str, float, float]]]:
     return pages
 
 
-@pytest.mark.parametrize("spec", [SEED_SPEC, FULL_SPEC], ids=lambda p: p.stem)
+#: every example spec: each kind, its furniture (seals, double lines, tables, a landscape table)
+SPECS = [SEED_SPEC, FULL_SPEC, *sorted((ROOT / "specs").glob("*.yaml"))]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
 def test_ofd_text_and_positions_match_the_pdf(spec: Path) -> None:
     document = docgen.render(spec)
     pdf_pages = _pdf_glyphs(document.to_pdf())

@@ -35,7 +35,70 @@ def pages(built: dict[str, Path], request: pytest.FixtureRequest) -> list[Page]:
 
 
 def table_pages(pages: list[Page]) -> list[Page]:
-    return [page for page in pages if any(line.text.startswith("序号") for line in page.lines)]
+    """The portrait pages of the 统计表 in the body."""
+    return [p for p in pages if p.width < p.height and any(line.text.startswith("序号") for line in p.lines)]
+
+
+MM = 72 / 25.4
+
+
+def test_a_landscape_table_sits_on_turned_pages(pages: list[Page]) -> None:
+    """§8: the 分季度进度表 (附件2) on pages of its own, turned: 297 × 210 mm, the type area 225 × 156 mm with the
+    binding edge at the top (28 mm), the table as wide as the type area (35 to 260 mm from the left), its header
+    repeated, its label and title with it; the pages around it upright."""
+    turned = [p for p in pages if p.width > p.height]
+    assert [p.number for p in turned] == [5, 6]
+    assert all(abs(p.width - 297 * MM) < 1 and abs(p.height - 210 * MM) < 1 for p in turned)
+    assert [line.text for line in turned[0].lines[:3]] == [
+        "附件2",
+        "重点民生项目分季度进度表",
+        "2026年度重点民生项目分季度进度表",
+    ]
+    assert turned[0].lines[0].x0 == pytest.approx(35 * MM, abs=1.0)  # 顶格 at the turned type area's left
+    assert turned[0].lines[0].bottom < 40 * MM, "the label on the first row under the 28 mm margin"
+    for page in turned:
+        assert sum(line.text.startswith("序号项目名称第一季度") for line in page.lines) == 1
+        verticals = [r for r in page.rules if abs(r["x0"] - r["x1"]) < 0.5]
+        assert min(r["x0"] for r in verticals) == pytest.approx(35 * MM, abs=0.5)
+        assert max(r["x0"] for r in verticals) == pytest.approx(260 * MM, abs=0.5)
+        assert max(r["bottom"] for r in page.rules) < 184 * MM, "inside the 156 mm type area"
+    rows = [line.text.split("按")[0] for p in turned for line in p.lines if "%" in line.text]
+    assert len(rows) == 18 and rows[0].startswith("1新建") and rows[-1].startswith("18城市照明")
+    upright = [p for p in pages if p.width < p.height]
+    assert len(upright) == len(pages) - 2 and upright[-1].number == len(pages)
+
+
+def test_a_landscape_page_number_is_turned_with_the_sheet(pages: list[Page]) -> None:
+    """The number where the sheet's other pages have it: on the sheet's foot (the page's left side), its 一字线
+    7 mm outside the type area (28 mm from the page's left), read with the sheet upright, one character in from
+    the outer edge: odd pages toward the page's foot, even pages toward its head."""
+    for page in (p for p in pages if p.width > p.height):
+        glyphs = sorted(page.turned, key=lambda c: c["top"])
+        assert "".join(c["text"] for c in glyphs) == f"—{page.number}—"
+        assert all(c["matrix"][:4] == pytest.approx((0, -1, 1, 0)) for c in glyphs), "turned a quarter clockwise"
+        dash = glyphs[0]
+        assert (dash["x0"] + dash["x1"]) / 2 == pytest.approx(28 * MM, abs=1.5)
+        one = 14.0  # 4号
+        if page.number % 2:
+            assert glyphs[-1]["bottom"] == pytest.approx(184 * MM - one, abs=1.0)
+        else:
+            assert glyphs[0]["top"] == pytest.approx(28 * MM + one, abs=1.0)
+    assert not any(p.turned for p in pages if p.width < p.height)
+
+
+def test_the_docx_turns_its_landscape_section(built: dict[str, Path]) -> None:
+    root = etree.fromstring(zipfile.ZipFile(built["docx"]).read("word/document.xml"))
+    sections = list(root.iter(f"{W}sectPr"))
+    assert len(sections) == 3, "upright, landscape, upright"
+    sizes = [s.find(f"{W}pgSz") for s in sections]
+    assert [z.get(f"{W}orient") for z in sizes] == [None, "landscape", None]
+    assert (sizes[1].get(f"{W}w"), sizes[1].get(f"{W}h")) == ("16838", "11906")
+    margins = sections[1].find(f"{W}pgMar")
+    assert [margins.get(f"{W}{k}") for k in ("top", "right", "bottom", "left")] == ["1587", "2098", "1474", "1984"]
+    assert sections[1].find(f"{W}docGrid").get(f"{W}linePitch") == "579"
+    tables = list(root.iter(f"{W}tbl"))
+    turned = tables[-1]
+    assert sum(int(c.get(f"{W}w")) for c in turned.iter(f"{W}gridCol")) == 16838 - 2098 - 1984
 
 
 def test_the_header_is_repeated_and_rows_stay_whole(pages: list[Page]) -> None:

@@ -9,6 +9,7 @@ the templates pass on as ``<table>`` markup.
     rows:
       - [1, 某某快速路二期, 12000]
       - [2, {text: 某某水库除险加固, span: 2}]   # a cell over two columns; rowspan: a cell over rows
+    landscape: true                          # a wide table on landscape pages of its own (§8)
 ```
 """
 
@@ -26,7 +27,7 @@ MAX_COLUMNS = 20
 MAX_ROWS = 5000
 MAX_CELL_CHARS = 10_000
 ALIGNS = {"left": "left", "center": "center", "right": "right", "左": "left", "中": "center", "右": "right"}
-_TABLE_KEYS = ("title", "columns", "header", "rows")
+_TABLE_KEYS = ("title", "columns", "header", "rows", "landscape")
 _CELL_KEYS = ("text", "span", "rowspan", "align")
 
 
@@ -168,6 +169,9 @@ def validate_table(doc: YamlDocument, path: KeyPath, raw: Any) -> tuple[dict[str
         if key not in _TABLE_KEYS:
             problems.add((*path, key), f"表格中没有“{key}”这个键", f"表格可用的键：{'、'.join(_TABLE_KEYS)}")
     title = _text(raw.get("title")) if raw.get("title") is not None else ""
+    landscape = raw.get("landscape", False)
+    if not isinstance(landscape, bool):
+        problems.add((*path, "landscape"), "landscape 只能是 true 或 false", "宽表格写 landscape: true，排在横向页上")
     if title is None:
         problems.add((*path, "title"), "表格标题应是一段文字")
     header = _rows(problems, (*path, "header"), raw.get("header"), "表头")
@@ -198,4 +202,4 @@ def validate_table(doc: YamlDocument, path: KeyPath, raw: Any) -> tuple[dict[str
         if problems.found:
             return None, problems.found
         columns = parsed  # type: ignore[assignment]
-    return {"title": title, "columns": columns, "header": header, "rows": rows}, []
+    return {"title": title, "columns": columns, "header": header, "rows": rows, "landscape": landscape}, []

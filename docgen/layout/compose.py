@@ -91,6 +91,8 @@ class Chunk:
     keep_previous: int = 0
     #: a table's rows and cells (``docgen/layout/tables.py``): placed row by row, header rows repeated
     table: Any = None
+    #: on landscape pages (§8: a wide table and its title)
+    landscape: bool = False
 
 
 class Composer:

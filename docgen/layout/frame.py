@@ -58,6 +58,9 @@ class GlyphRun:
     pen: Pen
     y: float
     glyphs: tuple[Glyph, ...]
+    #: turned by this many degrees (counter-clockwise positive) about the first glyph's origin (x, y): a landscape
+    #: page's number reads along the sheet's foot
+    rotate: int = 0
 
     @property
     def text(self) -> str:

@@ -10,7 +10,7 @@ from docgen.layout.compose import Chunk, Composer, TextLine
 from docgen.layout.linebreak import Metrics
 from docgen.layout.metrics import GridMetrics
 from docgen.layout.paginate import Geometry, Page, PagedDocument, Placed, RuleMark, paginate
-from docgen.model.blocks import DocModel
+from docgen.model.blocks import Block, DocModel, Table, Text
 from docgen.style import StyleProfile
 
 __all__ = ["Page", "PagedDocument", "Placed", "RuleMark", "TextLine", "layout_document"]
@@ -21,10 +21,15 @@ def layout_document(model: DocModel, style: StyleProfile, metrics: Metrics | Non
     composer = Composer(style, metrics or GridMetrics(style))
     chunks: list[Chunk] = []
     index = 0
-    for block in model.blocks:
+    turned = _turned_blocks(model.blocks, composer)
+    for position, block in enumerate(model.blocks):
+        landscape = position in turned  # set as wide as the turned type area
+        composer.width = style.type_height if landscape else style.type_width
         chunk, used = composer.compose(index, block)
+        chunk.landscape = landscape
         chunks.append(chunk)
         index += used
+    composer.width = style.type_width
     paged = paginate(chunks, Geometry.of(style))
     if not model.number_first_page and paged.pages:
         paged.pages[0].numbered = False
@@ -41,3 +46,28 @@ def _is_body(role: str) -> bool:
 
 def _has_body(paged: PagedDocument) -> bool:
     return any(_is_body(p.text.role) for page in paged.pages for p in page.lines)
+
+
+def _turned_blocks(blocks: list[Block], composer: Composer) -> set[int]:
+    """The blocks on landscape pages (§8): each landscape table, the texts kept with it (its title, an 附件's
+    title) and the text that starts the page they sit on (the 附件 label), which would otherwise stand alone."""
+    turned: set[int] = set()
+    for position, block in enumerate(blocks):
+        if not (isinstance(block, Table) and block.landscape):
+            continue
+        turned.add(position)
+        before = position - 1
+        while before >= 0 and isinstance(blocks[before], Text) and _keeps_with_next(blocks[before], composer):
+            turned.add(before)
+            before -= 1
+        if before >= 0 and before + 1 != position and isinstance(blocks[before], Text):
+            text = blocks[before]
+            breaks = composer.role(text.role).page_break_before
+            if text.page_break_before if text.page_break_before is not None else breaks:
+                turned.add(before)
+    return turned
+
+
+def _keeps_with_next(block: Text, composer: Composer) -> bool:
+    keep = block.keep_with_next
+    return composer.role(block.role).keep_with_next if keep is None else keep

@@ -17,7 +17,7 @@ The rules of placing, each stated once here:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from docgen.layout.compose import Chunk, TextLine
 
@@ -94,6 +94,8 @@ class Page:
     borders: list[Border] = field(default_factory=list)
     #: whether the page shows its number (the blank page and the 版记 page of a double-sided document do not)
     numbered: bool = True
+    #: a landscape page (GB/T 9704 §8, a wide table): the sheet turned, its binding edge at the page's top
+    landscape: bool = False
 
     @property
     def rows_used(self) -> int:
@@ -170,18 +172,33 @@ class Geometry:
     #: where Word and LibreOffice put the baseline of a line of fixed height: this share of it above its bottom
     exact_baseline: float = 0.2
     page_height: float = 841.89
+    #: the same on a landscape page (§8): the type area turned, its top the portrait page's left margin, as many
+    #: rows of the same pitch as its 156 mm hold
+    turned_rows: int = 15
+    turned_top: float = 79.37
+    page_width: float = 595.28
 
     @classmethod
     def of(cls, style: object) -> Geometry:
+        pitch = style.line_pitch  # type: ignore[attr-defined]
+        turned_rows = int(style.type_width / pitch + 1e-6)  # type: ignore[attr-defined]
         return cls(
             style.lines_per_page,  # type: ignore[attr-defined]
-            style.line_pitch,  # type: ignore[attr-defined]
+            pitch,
             style.margin_top,  # type: ignore[attr-defined]
             style.metrics["em_ascent"],  # type: ignore[attr-defined]
             style.rules,  # type: ignore[attr-defined]
             style.metrics["exact_line_baseline"],  # type: ignore[attr-defined]
             style.page_height,  # type: ignore[attr-defined]
+            turned_rows,
+            # LibreOffice centres the grid's rows in a type area they do not fill (1.3 mm above and below)
+            style.margin_left + (style.type_width - turned_rows * pitch) / 2,  # type: ignore[attr-defined]
+            style.page_width,  # type: ignore[attr-defined]
         )
+
+    def turned(self) -> Geometry:
+        """The geometry of a landscape page."""
+        return replace(self, rows=self.turned_rows, margin_top=self.turned_top, page_height=self.page_width)
 
     def baseline(self, row: int, line: TextLine) -> float:
         """A grid line's baseline, from the page's top edge."""
@@ -298,10 +315,13 @@ def paginate(chunks: list[Chunk], geometry: Geometry) -> PagedDocument:
     last_page: Page | None = None
     rule_bottom = 0.0  # the lower edge of the last rule placed at a height (what a placed line may be measured from)
 
+    portrait = geometry
+    landscape = False  # placing on landscape pages (a wide table and its title)
+
     def new_page(*, flowed: bool) -> Page:
         """Start the next page; ``flowed`` when text ran onto it (not an explicit page break)."""
         nonlocal row, flowed_over
-        pages.append(Page(pages[-1].number + 1))
+        pages.append(Page(pages[-1].number + 1, landscape=landscape))
         row, flowed_over = 0, flowed
         return pages[-1]
 
@@ -344,6 +364,14 @@ def paginate(chunks: list[Chunk], geometry: Geometry) -> PagedDocument:
                 rule_page.rules.append(RuleMark(float(edge), chunk.flow_rule, chunk.block, None, anchor))
                 pending_after = max(pending_after, getattr(rule, "space_after", 0))
             continue
+        if chunk.landscape != landscape:  # onto landscape pages and back: always a new page (a DOCX section)
+            landscape = chunk.landscape
+            if row > 0 or pages[-1].lines or pages[-1].images:
+                new_page(flowed=False)
+            pages[-1].landscape = landscape
+            geometry = portrait.turned() if landscape else portrait
+            rows = geometry.rows
+            pending_after = blank = 0
         index = chunk.block
         need = sum(line.rows for line in chunk.lines if not line.shares_row) + sum(chunk.gaps.values())
         page = pages[-1]

@@ -54,6 +54,9 @@ class _Positioner:
         self.pitch = style.line_pitch
         self.ascent = style.metrics["em_ascent"]
         self.geometry = Geometry.of(style)
+        #: the type area's left edge and width on the page being positioned (a landscape page has its own)
+        self.left, self.width = style.margin_left, style.type_width
+        self.top = style.margin_top
         self._inks: dict[tuple[str, str], _Ink] = {}
         self._pens: dict[tuple[object, ...], Pen] = {}
 
@@ -102,16 +105,15 @@ class _Positioner:
     # -- lines -----------------------------------------------------------------------------------------------
     def baseline(self, row: int, line: TextLine) -> float:
         """The baseline's distance from the page's top edge (``Geometry.baseline_in_rows``)."""
-        return self.style.margin_top + row * self.pitch + self.geometry.baseline_in_rows(line)
+        return self.top + row * self.pitch + self.geometry.baseline_in_rows(line)
 
     def positions(self, text_line: TextLine) -> list[float]:
         """x of every glyph of the line (before its tail), justified or aligned as the line says; a condensed line
         (``hscale``) takes its advances at that scale."""
-        s = self.style
         line = text_line.line
         scale = text_line.hscale
-        left = s.margin_left + text_line.left + line.indent
-        available = s.type_width - text_line.left - text_line.right - line.indent
+        left = self.left + text_line.left + line.indent
+        available = self.width - text_line.left - text_line.right - line.indent
         natural = line.width * scale
         xs: list[float] = []
         x = left
@@ -144,14 +146,13 @@ class _Positioner:
         if y is None:
             y = self.baseline(row, text_line)
         items = self.glyphs(text_line.line.glyphs, self.positions(text_line), y, text_line.hscale)
-        s = self.style
         if text_line.tail is not None:
             tail = text_line.tail
-            x = s.margin_left + s.type_width - text_line.right - tail.width
+            x = self.left + self.width - text_line.right - tail.width
             items += self.glyphs(tail.glyphs, self._set(tail, x), y)
         if text_line.lead is not None:
             lead = text_line.lead
-            items += self.glyphs(lead.glyphs, self._set(lead, s.margin_left + text_line.lead_left), y)
+            items += self.glyphs(lead.glyphs, self._set(lead, self.left + text_line.lead_left), y)
         return items
 
     def glyphs(self, glyphs: tuple[LineGlyph, ...], xs: list[float], y: float, scale: float = 1.0) -> list[GlyphRun]:
@@ -270,7 +271,7 @@ class _Positioner:
             if rule.second_width is not None:  # a double line: the second stroke under the first
                 second = y + rule.width / 2 + rule.gap + rule.second_width / 2
                 items.append(RuleItem(x0, x0 + length, second, rule.second_width, rule.color, mark.key))
-        left = s.margin_left
+        left = self.left
         for border in page.borders:  # tables
             items.append(
                 RuleItem(left + border.x0, left + border.x1, border.y0, border.width, "000000", "表格线", border.y1)
@@ -285,6 +286,30 @@ class _Positioner:
             )
             for image in page.images
         ]
+
+    def landscape_page_number(self, number: int) -> list[GlyphRun]:
+        """§8: on a landscape page the number sits where it sits on the other pages of the sheet: the sheet is turned
+        so that its left (binding) edge is the page's top, its foot is the page's left side; the number reads along
+        it, top to bottom, its 一字线 7 mm outside the type area, odd pages toward the page's foot (the sheet's right)
+        and even pages toward its head."""
+        s = self.style
+        role = s.role("page-number")
+        digits = s.page_number_format.replace("{n}", str(number))
+        inks = [self.ink("page-number", ch) for ch in digits]
+        width = sum(ink.width for ink in inks)
+        indent = s.page_number_indent * role.size
+        dash = self.book.dash_height(role.font)
+        raise_ = (s.metrics["dash_height"] if dash is None else dash) * role.size
+        baseline_x = s.margin_bottom - s.page_number_distance - raise_  # the text's "up" points right
+        top, bottom = s.margin_left, s.margin_left + s.type_width  # the landscape type area, from the page top
+        start = bottom - indent - width if number % 2 else top + indent
+        runs = []
+        y = start
+        for ch, ink in zip(digits, inks, strict=True):
+            if not ch.isspace():  # each glyph set in its own run, turned a quarter clockwise about its origin
+                runs.append(GlyphRun(ink.pen, y, (Glyph(baseline_x, ch, ink.width),), rotate=-90))
+            y += ink.width
+        return runs
 
     def page_number(self, number: int) -> list[GlyphRun]:
         s = self.style
@@ -309,14 +334,20 @@ class _Positioner:
         s = self.style
         pages = []
         for page in self.paged.pages:
+            # a landscape page (§8): the sheet turned, its foot on the left; the type area 225 × 156 mm
+            landscape = (s.margin_bottom, s.type_height, self.geometry.turned().margin_top)
+            self.left, self.width, self.top = (
+                landscape if page.landscape else (s.margin_left, s.type_width, s.margin_top)
+            )
             items: list[Item] = []
             items += self.images(page)
             for placed in page.lines:
                 items += self.line_items(placed.row, placed.text, placed.y)
             if page.numbered:
-                items += self.page_number(page.number)
+                items += self.landscape_page_number(page.number) if page.landscape else self.page_number(page.number)
             items += self.rules(page)
-            pages.append(FramePage(s.page_width, s.page_height, tuple(items), page.number if page.numbered else None))
+            size = (s.page_height, s.page_width) if page.landscape else (s.page_width, s.page_height)
+            pages.append(FramePage(*size, tuple(items), page.number if page.numbered else None))
         missing = {key: frozenset(chars) for key, chars in self.book.missing.items()}
         fallbacks = {key: frozenset(chars) for key, chars in self.book.fallbacks.items()}
         body = s.role("body")

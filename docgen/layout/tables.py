@@ -67,7 +67,10 @@ def _column_widths(c: Composer, block: Table) -> list[int]:
     """Column widths in twips filling the type area as the DOCX states it (the page less its margins, each in
     whole twips: 8845): given ones (字 of the cell role, or pt), the rest shared."""
     s = c.style
-    total = twips(s.page_width) - twips(s.margin_left) - twips(s.margin_right)
+    if block.landscape:  # the turned type area: the page's height less its top and bottom margins
+        total = twips(s.page_height) - twips(s.margin_top) - twips(s.margin_bottom)
+    else:
+        total = twips(s.page_width) - twips(s.margin_left) - twips(s.margin_right)
     size = c.role(block.role).size
     given = [twips(float(w[:-2]) if w.endswith("pt") else float(w) * size) if w else None for w in block.widths]
     fixed = sum(w for w in given if w is not None)

@@ -211,6 +211,8 @@ class Table:
     widths: tuple[str, ...]
     aligns: tuple[str, ...]
     rows: tuple[TableRow, ...]
+    #: on landscape pages of its own (GB/T 9704 §8: the table's head on the binding side of odd pages)
+    landscape: bool = False
 
 
 Block = Text | Split | Hanging | Signature | Mark | Signers | Rule | Blank | Group | Table

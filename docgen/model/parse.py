@@ -9,8 +9,9 @@ Elements: ``<text role>`` (any paragraph; inline ``<run role>``, ``<run-in level
 paragraph), ``<heading level number>``, ``<title>`` (balanced lines; ``<br/>`` breaks), ``<split role>`` with
 ``<left>``/``<right>``, ``<hanging role prefix prefix-role>`` with ``<item label>``, ``<signature issuer date>``,
 ``<rule key>``, ``<blank rows>``, ``<group at="bottom" page="even" role>``, ``<mark role suffix>`` with ``<name>``
-(a 发文机关标志), ``<table role header-role widths aligns>`` with ``<row header>`` and ``<cell span rowspan align>``,
-``<signers role number label>`` with ``<name>`` (签发人), ``<signature form date>`` with ``<signer image>``.
+(a 发文机关标志), ``<table role header-role widths aligns landscape>`` with ``<row header>`` and
+``<cell span rowspan align>``, ``<signers role number label>`` with ``<name>`` (签发人), ``<signature form date>``
+with ``<signer image>``.
 
 Whitespace: a run of whitespace that contains a newline is template layout and is removed; other spaces are kept.
 """
@@ -296,7 +297,7 @@ class _Parser:
         return Group(tuple(children), at_bottom=a["at"] == "bottom", even_page=a["page"] == "even", role=role)
 
     def table(self, elem: etree._Element) -> Block:
-        a = self.attrs(elem, ("role", "header-role", "widths", "aligns"))
+        a = self.attrs(elem, ("role", "header-role", "widths", "aligns", "landscape"))
         widths = tuple(a["widths"].split(",")) if a["widths"] else ()
         aligns = tuple(a["aligns"].split(",")) if a["aligns"] else ()
         for align in aligns:
@@ -338,6 +339,7 @@ class _Parser:
             widths or ("",) * columns,
             aligns or ("left",) * columns,
             tuple(rows),
+            self.flag(elem, "landscape", a["landscape"]) is True,
         )
 
     def blocks(self, parent: etree._Element) -> list[Block]:

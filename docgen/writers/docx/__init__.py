@@ -23,6 +23,7 @@ from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Twips
 from docx.text.paragraph import Paragraph as WordParagraph
+from lxml import etree
 
 from docgen.layout import bidi
 from docgen.layout.chars import WIDE_SYMBOLS, is_wide
@@ -714,11 +715,114 @@ class _DocxBuilder:
         widths = layout.widths_twips  # type: ignore[attr-defined]
         return sum(widths[column : column + span])
 
+    def landscape_sections(self, spans: list[tuple[int, list[etree._Element]]]) -> None:
+        """Blocks the layout set on landscape pages (§8: a wide table, its title and the 附件 label above it) are a
+        section of their own: the page turned (297 × 210 mm), its margins the portrait page's turned with it (top
+        28, right 37, bottom 26, left 35 mm), so that its type area is the portrait one turned. The section before
+        ends at its last paragraph; the landscape section ends at a paragraph of a twip's height after the table."""
+        s = self.style
+        final = self.document.sections[-1]._sectPr
+        turned = [(index, elements) for index, elements in spans if elements and self.on_landscape(index)]
+        runs: list[list[etree._Element]] = []
+        last_index = -2
+        for index, elements in turned:
+            if runs and last_index == index - 1:
+                runs[-1].extend(elements)
+            else:
+                runs.append(list(elements))
+            last_index = index
+        for elements in runs:
+            before = elements[0].getprevious()
+            if before is not None:
+                self.section_end_after(before, copy.deepcopy(final))
+            landscape = copy.deepcopy(final)
+            oxml.turn_section(
+                landscape,
+                (twips(s.page_height), twips(s.page_width)),
+                (twips(s.margin_left), twips(s.margin_top), twips(s.margin_right), twips(s.margin_bottom)),
+            )
+            oxml.section_type(landscape, "nextPage")
+            self.turned_footers(landscape)
+            following = elements[-1].getnext()
+            if following is not None and following.tag != qn("w:sectPr"):
+                self.section_end_after(elements[-1], landscape)
+                oxml.section_type(final, "nextPage")
+            else:
+                final.getparent().replace(final, landscape)
+                final = landscape
+            oxml.drop_title_page(final)  # a 信函's first page without a number is the document's first only
+
+    def turned_footers(self, sect_pr: etree._Element) -> None:
+        """The footers of a landscape section: the number in a text box turned with the sheet, where the other
+        pages have it (the layout's ``landscape_page_number``): its 一字线 7 mm outside the type area's edge on the
+        sheet's foot (the page's left), toward the sheet's outer edge (odd pages: the page's foot), one character
+        in. The footer itself is a line of the number's size close to the page's edge, out of the type area's way."""
+        s = self.style
+        role = s.role("page-number")
+        size = role.size
+        metrics = s.metrics
+        baseline_x = s.margin_bottom - s.page_number_distance - metrics["dash_height"] * size
+        left = baseline_x - metrics["exact_line_baseline"] * size
+        ids = {}
+        for kind, odd in (("default", True), ("even", False)):
+            part, rel_id = self.document.part.add_footer_part()
+            footer = part.element
+            for child in list(footer):
+                footer.remove(child)
+            paragraph = copy.deepcopy(self.document.sections[0].footer.paragraphs[0]._p)
+            for run in paragraph.findall(qn("w:r")) + paragraph.findall(qn("w:fldSimple")):
+                paragraph.remove(run)
+            number = footer.makeelement(qn("w:p"), {})
+            footer.append(number)  # built in place (python-docx's paragraph API), then moved into the box
+            self.page_number(WordParagraph(number, self.document._body), odd=odd)
+            footer.remove(number)
+            self.shape_id += 1
+            oxml.anchored_text_box(
+                paragraph,
+                number,
+                left=left,
+                top=s.margin_left,
+                width=size,
+                height=s.type_width,
+                shape_id=self.shape_id,
+                name=f"页码 {self.shape_id}",
+            )
+            footer.append(paragraph)
+            ids[kind] = rel_id
+        for reference in sect_pr.findall(qn("w:footerReference")):
+            kind = reference.get(qn("w:type"))
+            if kind in ids:
+                reference.set(qn("r:id"), ids[kind])
+        oxml.drop_title_page(sect_pr)
+        margin = sect_pr.find(qn("w:pgMar"))
+        margin.set(qn("w:footer"), str(twips(s.margin_right / 2)))
+
+    @staticmethod
+    def section_end_after(element: etree._Element, sect_pr: etree._Element) -> None:
+        """End a section after this body element: in it when it is a paragraph, else in a paragraph of a twip."""
+        if element.tag == qn("w:p") and element.find(qn("w:pPr") + "/" + qn("w:sectPr")) is None:
+            oxml.end_section(element, sect_pr)
+            return
+        closing = oxml.hairline_paragraph()
+        element.addnext(closing)
+        oxml.end_section(closing, sect_pr)
+
+    def on_landscape(self, index: int) -> bool:
+        start = self.paged.starts.get(index)
+        return start is not None and self.paged.pages[start[0] - 1].landscape
+
     def build(self) -> bytes:
         self.setup()
         index = 0
+        body = self.document.element.body
+        spans: list[tuple[int, list[etree._Element]]] = []
         for block in self.model.blocks:
-            index += self.block(index, block)
+            count = len(body)
+            used = self.block(index, block)
+            spans.append((index, [e for e in list(body)[count - 1 :] if e.tag != qn("w:sectPr")]))
+            index += used
+        if any(page.landscape for page in self.paged.pages):
+            self.landscape_sections(spans)
         self.unnumbered_sections()
         buffer = io.BytesIO()
         self.document.save(buffer)

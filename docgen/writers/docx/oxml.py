@@ -169,6 +169,58 @@ def anchored_rule(
     _first_run(paragraph_element, run)
 
 
+def anchored_text_box(
+    paragraph_element: etree._Element,
+    content: etree._Element,
+    *,
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+    shape_id: int,
+    name: str,
+) -> None:
+    """A text box without border or insets at (``left``, ``top``) points from the page's corner, its text turned a
+    quarter clockwise (``vert``: lines run down the page, their tops to the right), holding one paragraph."""
+    emu = lambda points: str(round(points * _EMU_PER_POINT))  # noqa: E731
+    run = OxmlElement("w:r")
+    drawing = OxmlElement("w:drawing")
+    run.append(drawing)
+    xml = f"""
+<wp:anchor xmlns:wp="{_WP}" xmlns:a="{_A}" xmlns:wps="{_WPS}" xmlns:w="{_W}" distT="0" distB="0" distL="0"
+    distR="0" simplePos="0" relativeHeight="{shape_id}" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">
+  <wp:simplePos x="0" y="0"/>
+  <wp:positionH relativeFrom="page"><wp:posOffset>{emu(left)}</wp:posOffset></wp:positionH>
+  <wp:positionV relativeFrom="page"><wp:posOffset>{emu(top)}</wp:posOffset></wp:positionV>
+  <wp:extent cx="{emu(width)}" cy="{emu(height)}"/>
+  <wp:effectExtent l="0" t="0" r="0" b="0"/>
+  <wp:wrapNone/>
+  <wp:docPr id="{shape_id}" name="{name}"/>
+  <wp:cNvGraphicFramePr/>
+  <a:graphic>
+    <a:graphicData uri="{_WPS}">
+      <wps:wsp>
+        <wps:cNvSpPr txBox="1"/>
+        <wps:spPr>
+          <a:xfrm><a:off x="0" y="0"/><a:ext cx="{emu(width)}" cy="{emu(height)}"/></a:xfrm>
+          <a:prstGeom prst="rect"><a:avLst/></a:prstGeom>
+          <a:noFill/>
+          <a:ln><a:noFill/></a:ln>
+        </wps:spPr>
+        <wps:txbx><w:txbxContent/></wps:txbx>
+        <wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t">
+          <a:noAutofit/>
+        </wps:bodyPr>
+      </wps:wsp>
+    </a:graphicData>
+  </a:graphic>
+</wp:anchor>"""
+    element = etree.fromstring(xml)
+    element.find(f".//{{{_W}}}txbxContent").append(content)
+    drawing.append(element)
+    _first_run(paragraph_element, run)
+
+
 def anchored_picture(
     paragraph_element: etree._Element,
     *,
@@ -414,3 +466,38 @@ def table_cell(tr: etree._Element, width: int, span: int, merge: str | None = No
     )
     tr.append(tc)
     return tc
+
+
+def turn_section(sect_pr: etree._Element, size: tuple[int, int], margins: tuple[int, int, int, int]) -> None:
+    """A landscape section: the page's size (width, height in twips, ``w:orient``) and its margins (top, right,
+    bottom, left)."""
+    size_element = sect_pr.find(qn("w:pgSz"))
+    size_element.set(qn("w:w"), str(size[0]))
+    size_element.set(qn("w:h"), str(size[1]))
+    size_element.set(qn("w:orient"), "landscape")
+    margin = sect_pr.find(qn("w:pgMar"))
+    for name, value in zip(("top", "right", "bottom", "left"), margins, strict=True):
+        margin.set(qn(f"w:{name}"), str(value))
+
+
+def hairline_paragraph() -> etree._Element:
+    """An empty paragraph of one twip's height, off the grid: what carries a section's properties after a table."""
+    paragraph = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    paragraph.append(ppr)
+    ppr_child(ppr, "snapToGrid", val=0)
+    ppr_child(ppr, "spacing", before=0, after=0, line=1, lineRule="exact")
+    rpr = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    rpr.append(size)
+    ppr.append(rpr)
+    return paragraph
+
+
+def drop_title_page(sect_pr: etree._Element) -> None:
+    """No first-page footer of its own for this section."""
+    for element in sect_pr.findall(qn("w:titlePg")) + [
+        r for r in sect_pr.findall(qn("w:footerReference")) if r.get(qn("w:type")) == "first"
+    ]:
+        sect_pr.remove(element)

@@ -24,6 +24,7 @@ colour, as the PDF's fill-then-stroke text render mode 2.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -112,6 +113,9 @@ class PageWriter:
         y = run.y
         if not run.glyphs:
             return
+        if run.rotate:
+            self._turned(out, run)
+            return
         if pen.hscale == 1.0 and self.fonts.plain(run):
             self._text_object(out, pen, _plain_codes(run.glyphs, y))
             return
@@ -134,6 +138,24 @@ class PageWriter:
             self._cluster_object(out, pen, unit, y)
         if plain:
             self._text_object(out, pen, _plain_codes(plain, y))
+
+    def _turned(self, out: list[str], run: GlyphRun) -> None:
+        """Glyphs turned about their origins (a landscape page's number), one TextObject each: the text set at the
+        object's origin and turned by its CTM (y grows downwards, so a turn counter-clockwise on the page is a
+        negative angle here)."""
+        head, colours, size, stroke = self._pen(run.pen)
+        angle = math.radians(-run.rotate)
+        a, b = round(math.cos(angle), 9), round(math.sin(angle), 9)
+        for glyph in run.glyphs:
+            x, y = um(glyph.x), um(run.y)
+            reach = size + um(glyph.advance) + stroke
+            left, top = x - reach, y - reach
+            ctm = f"{_number(a)} {_number(b)} {_number(-b)} {_number(a)} {mm(x - left)} {mm(y - top)}"
+            out.append(
+                f'<ofd:TextObject ID="{self.ids.next()}" Boundary="{mm(left)} {mm(top)} {mm(2 * reach)} '
+                f'{mm(2 * reach)}" CTM="{ctm}"{head}>{colours}'
+                f'<ofd:TextCode X="0" Y="0">{text(glyph.text)}</ofd:TextCode></ofd:TextObject>\n'
+            )
 
     def _cluster_object(self, out: list[str], pen: Pen, cluster: _Cluster, y: float) -> None:
         embedded = self.fonts.resource(pen.font).file

@@ -6,6 +6,7 @@ rules and images through reportlab, which also writes the file.
 from __future__ import annotations
 
 import io
+import math
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.rl_accel import escapePDF, fp_str
@@ -64,8 +65,11 @@ class _TextOps:
         cid_font.attach(self.doc, name)
         return cid_font
 
-    def show(self, pen: Pen, name: str, string: str, xs: list[float], y: float, spacing: float) -> None:
-        """Draw ``string`` in the registered font ``name`` from ``xs[0]``, ``spacing`` pt added after each glyph."""
+    def show(
+        self, pen: Pen, name: str, string: str, xs: list[float], y: float, spacing: float, matrix: str = "1 0 0 1"
+    ) -> None:
+        """Draw ``string`` in the registered font ``name`` from ``xs[0]``, ``spacing`` pt added after each glyph;
+        ``matrix`` turns it (a landscape page's number)."""
         self._state(_rgb(pen.color), pen.stroke, 100.0 * pen.hscale, spacing)
         font = pdfmetrics.getFont(name)
         if isinstance(font, ttfonts.TTFont):
@@ -80,7 +84,7 @@ class _TextOps:
         y_text = fp_str(y)
         for internal, operand, length in pieces:
             self._font(internal, pen.size)
-            self.ops.append(f"1 0 0 1 {fp_str(xs[start])} {y_text} Tm {operand} Tj")
+            self.ops.append(f"{matrix} {fp_str(xs[start])} {y_text} Tm {operand} Tj")
             start += length
 
     def place(self, pen: Pen, name: str, gid: int, text: str, advance: float, x: float, y: float) -> None:
@@ -108,6 +112,13 @@ def _draw_run(text: _TextOps, run: GlyphRun, height: float) -> None:
     pen = run.pen
     name = registered_font(pen.font.path, pen.font.index)
     y = height - run.y
+    if run.rotate:  # turned about each glyph's origin (a landscape page's number: one glyph a run)
+        angle = math.radians(run.rotate)
+        matrix = fp_str(round(math.cos(angle), 9), round(math.sin(angle), 9), -round(math.sin(angle), 9))
+        matrix += " " + fp_str(round(math.cos(angle), 9))
+        for glyph in run.glyphs:
+            text.show(pen, name, glyph.text, [glyph.x], y, 0.0, matrix)
+        return
     chars: list[str] = []
     xs: list[float] = []
     spacing: float | None = None

@@ -114,11 +114,12 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--fix", action="store_true", help="自动修正确定无误的问题（标点全半角、网页广告），直接改文件"
     )
+    check_cmd.add_argument("-v", "--verbose", action="store_true", help="与 --fix 一起用：逐处列出修正")
     check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     check_cmd.add_argument("--lexicon", action="append", type=Path, default=[], help="自己的规范表述词表，可重复")
 
     import_cmd = commands.add_parser("import", help="把已有的文字稿转成规格文件", description="把文字稿转成规格文件。")
-    import_cmd.add_argument("source", type=Path, help="文字稿（.txt 或 .docx）")
+    import_cmd.add_argument("source", type=Path, help="文字稿（.txt、.docx 或有文字层的 .pdf）")
     import_cmd.add_argument("-o", "--output", type=Path, help="写入的规格文件（默认打印出来）")
     import_cmd.add_argument("--speeches-start", type=int, metavar="N", help="发言摘登从第 N 段开始（从 1 数）")
     import_cmd.add_argument("--force", action="store_true", help="覆盖已有的规格文件")
@@ -311,6 +312,25 @@ def _debug(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fix_summary(spec_path: Path, changes: list, *, verbose: bool) -> list[str]:  # type: ignore[type-arg]
+    """What --fix changed: one line per kind of change with its count and first places (every change with
+    --verbose), so that 498 commas make three lines, not 498."""
+    if verbose:
+        return [
+            f"{spec_path}:{c.line}:{c.column}: 已修正 “{c.before or ''}” → “{c.after or '（删除）'}”" for c in changes
+        ]
+    kinds: dict[tuple[str, str], list] = {}  # type: ignore[type-arg]
+    for change in changes:
+        kinds.setdefault((change.before or "", change.after or "（删除）"), []).append(change)
+    lines = []
+    for (before, after), places in kinds.items():
+        first = "、".join(f"{c.line}:{c.column}" for c in places[:3]) + ("……" if len(places) > 3 else "")
+        lines.append(f"{spec_path}: 已修正 “{before}” → “{after}” {len(places)} 处（{first}）")
+    if len(changes) > 3 and lines:
+        lines.append(f"{spec_path}: 共修正 {len(changes)} 处；逐处列出用 --fix --verbose")
+    return lines
+
+
 def _check(args: argparse.Namespace) -> int:
     lexicons = load_lexicons(tuple(args.lexicon))
     worst = 0
@@ -319,9 +339,9 @@ def _check(args: argparse.Namespace) -> int:
         spec = load_spec(spec_path)
         findings = check_spec(spec, lexicons)
         if args.fix:
-            for change in apply_fixes(spec, findings):
-                before, after = change.before or "", change.after or "（删除）"
-                print(f"{spec_path}:{change.line}:{change.column}: 已修正 “{before}” → “{after}”")
+            changes = apply_fixes(spec, findings)
+            for line in _fix_summary(spec_path, changes, verbose=args.verbose):
+                print(line)
             findings = check_spec(spec_path, lexicons)
         every += findings
         if args.format == "text":

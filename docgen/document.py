@@ -46,6 +46,8 @@ class Document:
     missing_glyphs: dict[str, set[str]] = field(default_factory=dict, repr=False)
     #: What the layout did that the author should know (a 标志 condensed, the 主送 moved to the 版记), in Chinese.
     notes: list[str] = field(default_factory=list, repr=False)
+    #: The spec's data as written (plain values), kept in the DOCX so that ``docgen import`` gives it back.
+    spec_data: Any = field(default=None, repr=False)
 
     @property
     def layout(self) -> PagedDocument:
@@ -196,12 +198,13 @@ def render(
     model = render_model(loaded, templates, template_limits)
     _check_images(model, loaded)
     name = loaded.path.stem if loaded.path else "document"
-    document = Document(model, profile, name)
+    data = loaded.source.data if loaded.source is not None else None
+    document = Document(model, profile, name, spec_data=data)
     if _recipients_movable(loaded) and document._laid_out().first_page_without_body:
         # GB/T 9704 §7.3.2: when the 主送 leaves the first page no room for body text, it goes to the 版记.
         moved = _recipients_in_distribution(loaded)
         model = render_model(moved, templates, template_limits)
-        document = Document(model, profile, name)
+        document = Document(model, profile, name, spec_data=data)
         document.notes.append("主送机关较多，首页排不下正文，已按 GB/T 9704 §7.3.2 移到版记（distribution.recipients）")
         LOG.warning("%s：%s", name, document.notes[-1])
     return document

@@ -105,7 +105,8 @@ def test_report_with_no_annex_keeps_its_headings_in_the_body() -> None:
     assert "attachments" not in spec
     headings = [item["heading"] for item in spec["body"] if isinstance(item, dict)]
     assert headings == ["主要工作", "存在的问题", "下一步打算"]
-    assert docgen.render(spec).model.texts()[2] == "一、主要工作"
+    assert spec["kind"] == "report", "a title ending in 报告 makes a 报告"
+    assert "一、主要工作" in docgen.render(spec).model.texts()
 
 
 def test_speeches_start_lets_the_clerk_say_where_the_annex_begins() -> None:

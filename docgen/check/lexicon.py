@@ -31,6 +31,8 @@ class Lexicon:
     version: str
     phrases: tuple[Phrase, ...]
     injected: tuple[str, ...]
+    #: Latin and digit terms at home between hanzi (5G, A股, GDP, 型号): never read as an injected token
+    terms: tuple[str, ...] = ()
 
 
 def _strings(value: object, where: SourceRef, key: str) -> tuple[str, ...]:
@@ -67,7 +69,8 @@ def load_lexicon(path: str | os.PathLike[str]) -> Lexicon:
             )
         )
     injected = _strings(data.get("injected"), doc.ref(("injected",)), "injected")
-    return Lexicon(str(file), str(data.get("version", "")), tuple(phrases), injected)
+    terms = _strings(data.get("terms"), doc.ref(("terms",)), "terms")
+    return Lexicon(str(file), str(data.get("version", "")), tuple(phrases), injected, terms)
 
 
 def load_lexicons(extra: tuple[str | os.PathLike[str], ...] = ()) -> list[Lexicon]:

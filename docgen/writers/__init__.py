@@ -19,7 +19,7 @@ __all__ = ["DEFAULT_FORMATS", "FORMATS", "WRITERS"]
 def _docx(document: Document) -> bytes:
     from docgen.writers.docx import render_docx  # each writer imports its libraries only when used
 
-    return render_docx(document.model, document.layout, document.style)
+    return render_docx(document.model, document.layout, document.style, document.spec_data)
 
 
 def _pdf(document: Document) -> bytes:

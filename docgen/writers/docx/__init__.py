@@ -65,7 +65,8 @@ def _documented_date() -> dt.datetime:
 
 
 class _DocxBuilder:
-    def __init__(self, model: DocModel, paged: PagedDocument, style: StyleProfile) -> None:
+    def __init__(self, model: DocModel, paged: PagedDocument, style: StyleProfile, spec_data: object = None) -> None:
+        self.spec_data = spec_data
         self.model = model
         self.paged = paged
         self.style = style
@@ -824,6 +825,10 @@ class _DocxBuilder:
         if any(page.landscape for page in self.paged.pages):
             self.landscape_sections(spans)
         self.unnumbered_sections()
+        if self.spec_data is not None:
+            from docgen.writers.docx.spec_part import attach_spec
+
+            attach_spec(self.document, self.spec_data)
         buffer = io.BytesIO()
         self.document.save(buffer)
         return _normalize_zip(buffer.getvalue())
@@ -905,6 +910,7 @@ def _normalize_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def render_docx(model: DocModel, paged: PagedDocument, style: StyleProfile) -> bytes:
-    """Write the document as DOCX bytes."""
-    return _DocxBuilder(model, paged, style).build()
+def render_docx(model: DocModel, paged: PagedDocument, style: StyleProfile, spec_data: object = None) -> bytes:
+    """Write the document as DOCX bytes; with ``spec_data``, the spec it was built from goes with it (a custom XML
+    part, ``docgen/writers/docx/spec_part.py``) for ``docgen import`` to give back."""
+    return _DocxBuilder(model, paged, style, spec_data).build()

@@ -1,0 +1,79 @@
+"""The spec a DOCX was built from, kept inside it: a custom XML part (``customXml/item1.xml``, the OOXML place for an
+application's own data, which Word and WPS keep and do not show) holding the spec's data as YAML (base64, so that no
+text of the spec can break the XML) and a fingerprint of the document's paragraph texts as written.
+
+``docgen import`` reads it back: when the paragraphs are still the ones docgen wrote, the spec comes back exactly;
+when a clerk has edited the text, the fingerprint tells so and the text is read again (``docgen/importer.py``).
+The spec's comments are not kept (only its data): a clerk's notes to themselves do not travel with the file.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from typing import Any
+
+NAMESPACE = "urn:docgen:spec:1"
+PART_NAME = "/customXml/item1.xml"
+RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
+
+
+def fingerprint(paragraph_texts: list[str]) -> str:
+    return hashlib.sha256("\n".join(paragraph_texts).encode("utf-8")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return value
+
+
+def spec_yaml(data: Any) -> str:
+    import yaml
+
+    return yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def attach_spec(document: Any, data: Any) -> None:
+    """Add the part to a python-docx document, after its text is complete."""
+    import json
+
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    texts = [p.text for p in document.paragraphs]
+    encoded = base64.b64encode(spec_yaml(data).encode("utf-8")).decode("ascii")
+    written = base64.b64encode(json.dumps(texts, ensure_ascii=False).encode("utf-8")).decode("ascii")
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<docgen xmlns="{NAMESPACE}" version="1">'
+        f'<text sha256="{fingerprint(texts)}" encoding="base64">{written}</text>'
+        f'<spec encoding="base64">{encoded}</spec></docgen>'
+    )
+    part = Part(PackURI(PART_NAME), "application/xml", xml.encode("utf-8"), document.part.package)
+    document.part.relate_to(part, RELATIONSHIP)
+
+
+def read_spec(raw_part: bytes) -> tuple[str, str, list[str]] | None:
+    """(spec YAML, fingerprint, paragraph texts as written) from the part's bytes, or None when it is not docgen's
+    or is damaged."""
+    import json
+
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(raw_part, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+        text = root.find(f"{{{NAMESPACE}}}text")
+        spec = root.find(f"{{{NAMESPACE}}}spec")
+        if root.tag != f"{{{NAMESPACE}}}docgen" or text is None or spec is None:
+            return None
+        written = json.loads(base64.b64decode(text.text or "", validate=True).decode("utf-8"))
+        if not isinstance(written, list) or not all(isinstance(t, str) for t in written):
+            return None
+        return base64.b64decode(spec.text or "", validate=True).decode("utf-8"), text.get("sha256", ""), written
+    except (etree.XMLSyntaxError, ValueError, UnicodeDecodeError):
+        return None

@@ -15,11 +15,10 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from docgen import __version__
 from docgen.batch import build_many
-from docgen.check import Finding, apply_fixes, check_spec, findings_json, format_findings, load_lexicons
 from docgen.errors import DocgenError, OutputError, SourceRef
 from docgen.fonts import STATUS, resolve_fonts
 from docgen.harfbuzz import hide_from_reportlab
@@ -225,6 +224,8 @@ def _build(args: argparse.Namespace) -> int:
             note = f"，失败 {failed}" if failed else ""
             print(f"\r已完成 {done}/{total}{note}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
+    from docgen.check import check_spec, format_findings, load_lexicons  # only --strict needs the checker
+
     lexicons = load_lexicons(tuple(args.lexicon))
     refused = []
     for spec_path in args.specs:  # the same checks as docgen check, printed before building
@@ -332,9 +333,11 @@ def _fix_summary(spec_path: Path, changes: list, *, verbose: bool) -> list[str]:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from docgen.check import apply_fixes, check_spec, findings_json, format_findings, load_lexicons
+
     lexicons = load_lexicons(tuple(args.lexicon))
     worst = 0
-    every: list[Finding] = []
+    every: list[Any] = []
     for spec_path in args.specs:
         spec = load_spec(spec_path)
         findings = check_spec(spec, lexicons)

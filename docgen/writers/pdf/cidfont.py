@@ -87,6 +87,11 @@ class CidFont:
         face = self.face
         base_name = (SUBSETN(self.number) + b"+" + face.name + face.subfontNameX).decode("pdfdoc")
         descriptor = face.addSubsetObjects(doc, base_name, self._codes)
+        program = doc.idToObject.get(f"fontFile:{face.filename}({base_name})")
+        if program is not None and getattr(program, "filters", None):
+            from docgen.writers.pdf.flate import CACHED_FLATE
+
+            program.filters = [CACHED_FLATE]  # the same bytes as reportlab's, compressed once
         widths = " ".join(fp_str(width) for width in self._widths[1:])
         cid_to_gid = _stream(doc, struct.pack(f">{len(self._gids)}H", *self._gids))
         descendant = pdfdoc.PDFDictionary(

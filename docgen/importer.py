@@ -422,37 +422,69 @@ _KEY_ORDER = (
 )  # fmt: skip
 
 
-def _ordered(mapping: dict[str, Any]) -> list[str]:
-    rank = {key: n for n, key in enumerate(_KEY_ORDER)}
+def _ordered(mapping: dict[str, Any], table: Any = None) -> list[str]:
+    """Keys in the order the kind's field table declares them (the order ``docgen templates keys`` prints), then
+    in the public example's order."""
+    declared = [f.name for f in getattr(table, "fields", ())]
+    rank = {key: n for n, key in enumerate(declared)}
+    rank.update({key: len(declared) + n for n, key in enumerate(_KEY_ORDER) if key not in rank})
     return sorted(mapping, key=lambda key: rank.get(key, len(rank)))
 
 
-def _emit_value(w: _Writer, path: str, value: Any, indent: int) -> None:
-    """A mapping's or list's items under ``path``, each line recorded at its key path (for the comments)."""
+def _emit_value(w: _Writer, path: str, value: Any, indent: int, table: Any = None) -> None:
+    """A mapping's or list's items under ``path``, each line recorded at its key path (for the comments); ``table``
+    is the value's field in the kind's field table (None where the table does not say)."""
     pad = " " * indent
     if isinstance(value, dict):
-        for key in _ordered(value):
-            _emit_entry(w, f"{path}.{key}" if path else key, f"{pad}{key}:", value[key], indent)
+        for key in _ordered(value, table):
+            child = table.child(key) if table is not None else None
+            _emit_entry(w, f"{path}.{key}" if path else key, f"{pad}{key}:", value[key], indent, child)
         return
+    item_table = getattr(table, "of", None)
     for n, item in enumerate(value):
         where = f"{path}[{n}]"
         if isinstance(item, dict) and item:
-            keys = _ordered(item)
+            keys = _ordered(item, item_table)
             first, rest = keys[0], keys[1:]
-            _emit_entry(w, f"{where}.{first}", f"{pad}- {first}:", item[first], indent + 2)
+            child = item_table.child(first) if item_table is not None else None
+            _emit_entry(w, f"{where}.{first}", f"{pad}- {first}:", item[first], indent + 2, child)
             w.where.setdefault(where, w.where[f"{where}.{first}"])
             for key in rest:
-                _emit_entry(w, f"{where}.{key}", f"{pad}  {key}:", item[key], indent + 2)
+                child = item_table.child(key) if item_table is not None else None
+                _emit_entry(w, f"{where}.{key}", f"{pad}  {key}:", item[key], indent + 2, child)
         else:
             w.add(where, f"{pad}- {_plain(item)}")
 
 
-def _emit_entry(w: _Writer, path: str, lead: str, value: Any, indent: int) -> None:
+def _emit_entry(w: _Writer, path: str, lead: str, value: Any, indent: int, table: Any = None) -> None:
     if isinstance(value, (dict, list)) and value:
         w.add(path, lead)
-        _emit_value(w, path, value, indent + 2)
+        _emit_value(w, path, value, indent + 2, table)
     else:
         w.add(path, f"{lead} {_plain(value)}")
+
+
+def _field_table(kind: str) -> Any:
+    """The kind's field table (None for a kind docgen does not have)."""
+    from docgen.kinds import find_kind, kind_folders
+
+    try:
+        return find_kind(kind, kind_folders()).fields
+    except Exception:  # an unknown kind: the public example's order
+        return None
+
+
+def _emit(spec: dict[str, Any], source: str) -> _Writer:
+    """The spec as YAML, its keys in the order of the kind's field table: one emitter for every kind."""
+    w = _Writer()
+    w.add("", f"# 由 docgen import 从 {source} 生成：请核对带“# 检查”和“# 请核对”注释的地方，然后 docgen build。")
+    table = _field_table(str(spec.get("kind", "meeting-summary")))
+    for key in sorted(_ordered(spec, table), key=lambda k: k != "kind"):  # kind first: it says what follows
+        if key in ("title", "body", "attachments", "signature", "distribution", "recipients") and w.lines[-1]:
+            w.add("", "")
+        child = table.child(key) if table is not None else None
+        _emit_entry(w, key, f"{key}:", spec[key], 0, child)
+    return w
 
 
 def _plain(value: Any) -> str:
@@ -462,16 +494,6 @@ def _plain(value: Any) -> str:
     if isinstance(value, int) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
         return str(value)
     return _scalar(str(value))
-
-
-def _emit(spec: dict[str, Any], source: str) -> _Writer:
-    w = _Writer()
-    w.add("", f"# 由 docgen import 从 {source} 生成：请核对带“# 检查”和“# 请核对”注释的地方，然后 docgen build。")
-    for key in _ordered(spec):
-        if key in ("title", "body", "attachments", "signature", "distribution", "recipients") and w.lines[-1]:
-            w.add("", "")
-        _emit_entry(w, key, f"{key}:", spec[key], 0)
-    return w
 
 
 def _from_docgen_docx(embedded: tuple[str, str, list[str], list[str]], source: str) -> ImportResult | None:

@@ -150,7 +150,10 @@ def _texts(spec: dict[str, Any]) -> list[str]:
                 out.append(str(section.get("heading") or ""))
                 out += [str(p) for p in section.get("paragraphs") or []]
     signature = spec.get("signature") or {}
-    issuers = signature.get("issuers") or signature.get("issuer") or []
+    header = spec.get("header") or {}
+    issuers = (
+        signature.get("issuers") or signature.get("issuer") or (header.get("issuers") if signature else None) or []
+    )
     out += [issuers] if isinstance(issuers, str) else [str(i) for i in issuers]
     distribution = spec.get("distribution") or {}
     out += [str(c) for c in distribution.get("cc") or []]

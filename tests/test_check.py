@@ -283,6 +283,12 @@ def test_a_cited_document_number_in_the_wrong_form_is_fixed(tmp_path: Path, cite
 def test_deadlines_and_plans_are_not_past_dates(tmp_path: Path) -> None:
     deadline = REQUEST.replace("妥否，请批示。", "请于2026年6月30日前报送，定于2026年7月5日召开评审会。")
     assert "T004" not in [c for c, _ in _official(tmp_path, deadline)]
+    for status in (
+        "截至2026年6月30日，已完成投资80%。",
+        "截止到2026年6月30日，共召开了3次会议。",
+        "务必于2026年8月31日以前全部整改到位。",
+    ):
+        assert "T004" not in [c for c, _ in _official(tmp_path, REQUEST.replace("妥否，请批示。", status))], status
     past = REQUEST.replace("妥否，请批示。", "2026年5月20日，市交通运输局召开了专题会议。")
     assert ("T004", "signature.date") in _official(tmp_path, past)
 
@@ -290,3 +296,48 @@ def test_deadlines_and_plans_are_not_past_dates(tmp_path: Path) -> None:
 def test_a_signing_date_after_today_is_flagged(tmp_path: Path) -> None:
     later = REQUEST.replace("signature: {date: 2026-05-10}", "signature: {date: 2026-07-10}")
     assert ("T005", "signature.date") in _official(tmp_path, later)
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["K6快讯", "Z7视界", "Qx热点", "AB资讯", "9W速递"],
+)
+def test_a_latin_run_glued_between_hanzi_once_mid_clause_is_suspect(tmp_path: Path, token: str) -> None:
+    """An advert token the lexicon does not list, once, between two hanzi in the middle of a clause: 疑似."""
+    text = f"会议{token}要求各单位抓好落实。"
+    found = [(f.code, f.level, f.excerpt) for f in check_spec(spec_file(tmp_path, text))]
+    assert ("D002", "warning", token) in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "推进5G基站建设和AI应用，全年GDP增长5.2%。",
+        "创建AAAA级景区，推动A股上市，建设PM2.5监测站。",
+        "开发政务APP和O2O平台，新增LED路灯300盏，年发电量1.2亿kWh。",
+        "改造S215省道和G3高速连接线。",
+    ],
+)
+def test_known_terms_and_codes_are_not_suspect(tmp_path: Path, text: str) -> None:
+    assert "D002" not in [c for c, _ in codes(spec_file(tmp_path, text))]
+
+
+def test_fix_prints_a_summary_per_kind_of_change(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = spec_file(tmp_path, ["会议强调,要抓好落实,确保实效,不走过场。", "一要,二要,三要。"])
+    run = subprocess.run(
+        [sys.executable, "-m", "docgen", "check", "--fix", str(path)], capture_output=True, text=True, timeout=60
+    )
+    lines = [line for line in run.stdout.splitlines() if "已修正" in line]
+    assert lines[0].endswith("5 处（3:10、3:16、3:21……）") and "“,” → “，”" in lines[0]
+    assert "共修正 5 处" in run.stdout and len(run.stdout.splitlines()) <= 4
+    path = spec_file(tmp_path, ["会议强调,要抓好落实,确保实效,不走过场。", "一要,二要,三要。"])
+    verbose = subprocess.run(
+        [sys.executable, "-m", "docgen", "check", "--fix", "--verbose", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert sum("已修正" in line for line in verbose.stdout.splitlines()) == 5

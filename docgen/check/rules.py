@@ -129,7 +129,18 @@ _AD_TOKEN = re.compile(
 
 
 #: Latin letters, with digits after or before them, between hanzi: the token and the hanzi word glued after it
-_GLUED = re.compile(r"(?<=[\u4e00-\u9fff])([A-Za-z]{1,3}[0-9]{0,3}|[0-9]{1,2}[A-Za-z]{1,3})([\u4e00-\u9fff]{2,3})")
+_GLUED = re.compile(r"(?<=[\u4e00-\u9fff])([A-Za-z]{1,3}[0-9]{0,3}|[0-9]{1,2}[A-Za-z]{1,3})([\u4e00-\u9fff]{2})")
+
+
+#: What follows a code or a number with letters in a 公文 (S215省道, G3高速, 3号楼, K2标段): not an advert
+_CODE_WORDS = ("国道", "省道", "县道", "乡道", "高速", "公路", "大道", "线", "号", "型", "级", "次", "栋", "楼", "地块",
+               "标段", "类", "批", "期", "版", "轮", "座", "台", "辆", "套", "户")  # fmt: skip
+
+
+def _a_term(token: str, terms: tuple[str, ...]) -> bool:
+    """A known term (5G, A股上市, AAAA级景区) or a code before a word codes go with (S215省道)."""
+    cut = next((i for i, ch in enumerate(token) if "\u4e00" <= ch <= "\u9fff"), len(token))
+    return token.startswith(terms) or token[:cut] in terms or token[cut:].startswith(_CODE_WORDS)
 
 
 def _covered(kept: list, item: object, start: int) -> bool:  # type: ignore[type-arg]
@@ -182,15 +193,16 @@ def injected_tokens(ctx: CheckContext) -> Iterator:  # type: ignore[type-arg]
         kept.append(occurrence)
     # A run of Latin letters (and digits) glued between hanzi that is no known term: an advert or watermark
     # injected once, mid-clause (K6快讯 in 会议K6快讯要求): 疑似, for the clerk to look at.
-    terms = {term for lexicon in ctx.lexicons for term in lexicon.terms}
+    terms = tuple({term for lexicon in ctx.lexicons for term in lexicon.terms})
+    kept = [o for o in kept if o[2] in known or not _a_term(o[2], terms)]
     taken = {(id(item), start) for item, start, _ in kept}
     for item in ctx.texts:
         for match in _GLUED.finditer(item.text):
-            latin = match.group(1)
-            if latin in terms or latin.rstrip("0123456789") in terms or _covered(kept, item, match.start(1)):
+            token = match.group(1) + match.group(2)
+            if _a_term(token, terms) or _covered(kept, item, match.start(1)):
                 continue
             if (id(item), match.start(1)) not in taken:
-                kept.append((item, match.start(1), latin + match.group(2)))
+                kept.append((item, match.start(1), token))
     kept.sort(key=lambda o: (id(o[0]), o[1]))
     counts = Counter(token for _, _, token in kept)
     for item, start, token in kept:
@@ -360,7 +372,7 @@ _CN_YEAR = re.compile(r"[一二三四五六七八九〇零]{4}年")
 #: After a date: it is a deadline or a start (报送、完成 by then), not something that happened.
 _DEADLINE_AFTER = re.compile(r"^\s*(?:前|之前|以前|止|为止|起|开始|以后|后|之后)")
 #: Before a date in its sentence: what follows is planned, not done.
-_PLANNED_BEFORE = re.compile(r"(?:将|拟|定于|计划|预计|预定|要在|应在|须在|请于|请在|务必于)[^。；]*$")
+_PLANNED_BEFORE = re.compile(r"(?:将|拟|定于|计划|预计|预定|要在|应在|须在|请于|请在|务必于|截至|截止到?)[^。；]*$")
 #: In the date's sentence: it tells what happened (召开了, 收悉, 遭遇).
 _HAPPENED = re.compile(r"了|召开|举行|举办|收悉|遭遇|发生|印发|出台|已经|已于|成功|圆满")
 

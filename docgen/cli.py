@@ -216,6 +216,21 @@ def _fonts(args: argparse.Namespace) -> int:
     return 0
 
 
+def _findings_text(specs: Sequence[Path], lexicon_files: Sequence[Path]) -> str:
+    """What ``docgen check`` finds in each spec, as the build prints it (a spec that cannot be read is the build's
+    to report)."""
+    from docgen.check import check_spec, format_findings, load_lexicons
+
+    lexicons = load_lexicons(tuple(lexicon_files))
+    lines: list[str] = []
+    for spec_path in specs:
+        try:
+            lines += format_findings(check_spec(spec_path, lexicons))
+        except DocgenError:
+            continue
+    return "\n".join(lines)
+
+
 def _build(args: argparse.Namespace) -> int:
     terminal = sys.stderr.isatty()
 
@@ -224,35 +239,54 @@ def _build(args: argparse.Namespace) -> int:
             note = f"，失败 {failed}" if failed else ""
             print(f"\r已完成 {done}/{total}{note}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
-    from docgen.check import check_spec, format_findings, load_lexicons  # only --strict needs the checker
+    formats = args.formats or DEFAULT_FORMATS
+    # the command may fork a writer beside the other (a library never does): DOCGEN_NO_FORK=1 says not to
+    parallel = os.environ.get("DOCGEN_NO_FORK") is None
 
-    lexicons = load_lexicons(tuple(args.lexicon))
-    refused = []
-    for spec_path in args.specs:  # the same checks as docgen check, printed before building
-        try:
-            findings = check_spec(spec_path, lexicons)
-        except DocgenError:
-            continue  # the build reports it
-        for line in format_findings(findings):
-            print(line, file=sys.stderr)
-        if args.strict and any(f.level == "error" for f in findings):
-            refused.append(spec_path)
-    for spec_path in refused:
-        print(
-            f"{spec_path}: 有“必错”问题，按 --strict 不排版（先用 docgen check --fix 修正，或手工修改）",
-            file=sys.stderr,
+    def build(specs: list[Path]):  # type: ignore[no-untyped-def]
+        return build_many(
+            specs,
+            out_dir=args.out_dir,
+            formats=formats,
+            jobs=max(1, args.jobs),
+            templates=args.templates,
+            style=args.style,
+            progress=progress,
+            parallel=parallel,
         )
-    result = build_many(
-        [spec for spec in args.specs if spec not in refused],
-        out_dir=args.out_dir,
-        formats=args.formats or DEFAULT_FORMATS,
-        jobs=max(1, args.jobs),
-        templates=args.templates,
-        style=args.style,
-        progress=progress,
-        # the command may fork a writer beside the other (a library never does): DOCGEN_NO_FORK=1 says not to
-        parallel=os.environ.get("DOCGEN_NO_FORK") is None,
-    )
+
+    refused: list[Path] = []
+    from docgen.forked import can_fork, run_beside
+
+    if not args.strict and parallel and len(args.specs) == 1 and len(set(formats)) == 1 and can_fork():
+        # One spec to one format uses one core: the checks run on the other, beside the build, and print first.
+        built = []
+        report, _ = run_beside(
+            lambda: _findings_text(args.specs, args.lexicon).encode("utf-8"),
+            lambda: built.append(build(list(args.specs))) or b"",
+        )
+        if report:
+            print(report.decode("utf-8"), file=sys.stderr)
+        result = built[0]
+    else:
+        from docgen.check import check_spec, format_findings, load_lexicons
+
+        lexicons = load_lexicons(tuple(args.lexicon))
+        for spec_path in args.specs:  # the same checks as docgen check, printed before building
+            try:
+                findings = check_spec(spec_path, lexicons)
+            except DocgenError:
+                continue  # the build reports it
+            for line in format_findings(findings):
+                print(line, file=sys.stderr)
+            if args.strict and any(f.level == "error" for f in findings):
+                refused.append(spec_path)
+        for spec_path in refused:
+            print(
+                f"{spec_path}: 有“必错”问题，按 --strict 不排版（先用 docgen check --fix 修正，或手工修改）",
+                file=sys.stderr,
+            )
+        result = build([spec for spec in args.specs if spec not in refused])
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     for path in result.written:

@@ -203,9 +203,12 @@ def test_check_cli_exit_status_and_json(tmp_path: Path) -> None:
 
 def test_build_prints_findings_and_strict_refuses(tmp_path: Path) -> None:
     path = spec_file(tmp_path, "会议强调,要抓好落实。")
-    built = run_cli("build", str(path), "-f", "docx")
+    built = run_cli("build", str(path), "-f", "docx")  # one format: the check runs beside the build
     assert built.returncode == 0 and "D001 必错" in built.stderr
     assert (tmp_path / "spec.docx").is_file()
+    (tmp_path / "spec.docx").unlink()
+    both = run_cli("build", str(path), "-f", "docx", "-f", "pdf")  # two formats: the check first, then the build
+    assert both.returncode == 0 and both.stderr.count("D001 必错") == 1
     (tmp_path / "spec.docx").unlink()
     strict = run_cli("build", str(path), "-f", "docx", "--strict")
     assert strict.returncode == 2 and "--strict" in strict.stderr

@@ -126,9 +126,12 @@ def main() -> None:
                 differ = _compare(expected, got)
                 if name == "edited":  # the field holding the edit differs by the edit
                     edited = [k for k in FIELDS if "（改）" in yaml.safe_dump(got.get(k), allow_unicode=True)]
-                    differ = [d for d in differ if d not in edited] + [
-                        "(edit kept)" if "（改）" in yaml.safe_dump(got, allow_unicode=True) else "(EDIT LOST)"
-                    ]
+                    kept = "（改）" in yaml.safe_dump(got, allow_unicode=True)
+                    differ = [d for d in differ if d not in edited]
+                    if not kept:
+                        differ.append("EDIT LOST")
+                    row.append("equal but the edit" if not differ else "differ: " + ", ".join(differ))
+                    continue
                 row.append("equal" if not differ else "differ: " + ", ".join(differ))
             rows.append(row)
     print("| spec | DOCX as written | DOCX, one paragraph edited | DOCX without the kept spec | PDF |")

@@ -120,6 +120,9 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd = commands.add_parser("import", help="把已有的文字稿转成规格文件", description="把文字稿转成规格文件。")
     import_cmd.add_argument("source", type=Path, help="文字稿（.txt、.docx 或有文字层的 .pdf）")
     import_cmd.add_argument("-o", "--output", type=Path, help="写入的规格文件（默认打印出来）")
+    import_cmd.add_argument(
+        "--into", type=Path, metavar="SPEC", help="按导入的文字更新已有的规格文件（保留注释和键的顺序），列出改动"
+    )
     import_cmd.add_argument("--speeches-start", type=int, metavar="N", help="发言摘登从第 N 段开始（从 1 数）")
     import_cmd.add_argument("--force", action="store_true", help="覆盖已有的规格文件")
 
@@ -401,6 +404,16 @@ def _import(args: argparse.Namespace) -> int:
         print(f"已修正 {fix}", file=sys.stderr)
     for note in result.notes:
         print(f"请核对 {note}", file=sys.stderr)
+    if args.into is not None:
+        from docgen.import_into import update_spec
+
+        if args.output is not None:
+            raise DocgenError("--into 和 -o 只能用一个", hint="--into 更新已有的规格；-o 写一个新的规格文件")
+        update = update_spec(args.into, result.spec)
+        for change in update.changes:
+            print(f"{args.into}: {change}")
+        print(f"已更新 {args.into}" if update.written else f"{args.into} 没有需要更新的地方", file=sys.stderr)
+        return 0
     if args.output is None:
         print(result.yaml_text, end="")
         return 0

@@ -501,17 +501,74 @@ def _from_docgen_docx(embedded: tuple[str, str, list[str], list[str]], source: s
     kept in the DOCX)."""
     from docgen.writers.docx.spec_part import fingerprint
 
-    spec_text, sha, _written, now = embedded
-    if fingerprint(now) != sha:
-        return None
+    spec_text, sha, written, now = embedded
     try:
         spec = yaml.safe_load(spec_text)
     except yaml.YAMLError:
         return None
     if not isinstance(spec, dict):
         return None
-    head = f"# 由 docgen import 从 {source} 还原：这个 Word 文件由 docgen 生成，文字没有改动，下面是生成它的规格。\n"
-    return ImportResult(spec, head + spec_text, [], ["kind: 还原了生成这个 Word 文件的规格"])
+    if fingerprint(now) == sha:
+        head = (
+            f"# 由 docgen import 从 {source} 还原：这个 Word 文件由 docgen 生成，文字没有改动，下面是生成它的规格。\n"
+        )
+        return ImportResult(spec, head + "\n" + spec_text, [], ["kind: 还原了生成这个 Word 文件的规格"])
+    edited = _apply_edits(spec, written, now)
+    if edited is None:
+        return None
+    updated, changes = edited
+    writer = _emit(updated, source)
+    notes = ["kind: 这个 Word 文件由 docgen 生成，之后改过文字：改动已写回生成它的规格，结构不变"]
+    return ImportResult(updated, "\n".join(writer.lines) + "\n", changes, notes)
+
+
+def _strings(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:
+    """Every text of a spec with its key path."""
+    if isinstance(value, dict):
+        return [item for key, v in value.items() for item in _strings(v, (*path, key))]
+    if isinstance(value, list):
+        return [item for n, v in enumerate(value) for item in _strings(v, (*path, n))]
+    return [(path, value)] if isinstance(value, str) else []
+
+
+def _set(data: Any, path: tuple[Any, ...], value: Any) -> None:
+    for key in path[:-1]:
+        data = data[key]
+    data[path[-1]] = value
+
+
+def _apply_edits(spec: dict[str, Any], written: list[str], now: list[str]) -> tuple[dict[str, Any], list[str]] | None:
+    """A clerk's edits to the paragraphs docgen wrote, carried back to the texts of the spec they came from: a
+    paragraph whose text is one of the spec's texts, with what the template put around it (一、, 附件：, a label),
+    takes the edit inside that text. None when an edit cannot be placed so (a paragraph added, removed, or
+    changed in what the template wrote): the text is then read again as a whole."""
+    import copy
+    import difflib
+
+    updated = copy.deepcopy(spec)
+    texts = [(path, text.replace("\n", "")) for path, text in _strings(spec) if text.strip()]
+    changes: list[str] = []
+    matcher = difflib.SequenceMatcher(a=written, b=now, autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if tag != "replace" or a1 - a0 != b1 - b0:
+            return None
+        for before, after in zip(written[a0:a1], now[b0:b1], strict=True):
+            before, after = before.replace("\n", ""), after.replace("\n", "")
+            holders = [(path, text) for path, text in texts if text in before]
+            longest = max((len(text) for _, text in holders), default=0)
+            holders = [(path, text) for path, text in holders if len(text) == longest]
+            if len(holders) != 1:
+                return None
+            path, text = holders[0]
+            prefix, _, suffix = before.partition(text)
+            if not (after.startswith(prefix) and after.endswith(suffix)) or len(after) < len(prefix) + len(suffix):
+                return None
+            _set(updated, path, after[len(prefix) : len(after) - len(suffix)])
+            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+            changes.append(f"{where}：按 Word 文件中的改动更新")
+    return updated, changes
 
 
 #: What only the spec says (the layout's settings, seal images): kept when an edited docgen DOCX is read again.

@@ -41,6 +41,7 @@ def is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
+@lru_cache(maxsize=8192)
 def is_word_char(ch: str) -> bool:
     """Half-width characters that belong to an unbreakable Latin/digit run (5G, 83.2, 40%, a URL)."""
     return not is_wide(ch) and not ch.isspace()

@@ -77,15 +77,18 @@ def text_width(text: str, role: str, metrics: Metrics) -> float:
 def clusters(chars: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     """Group (char, role) pairs into clusters no line break may fall inside."""
     atoms: list[list[tuple[str, str]]] = []
+    previous = ""
+    previous_word = False
     for item in chars:
         ch = item[0]
-        previous = atoms[-1][-1][0] if atoms else ""
+        word = is_word_char(ch)
         # a half-width run is one unit, except after a hyphen before a digit (0531-|12345678), where LibreOffice
         # breaks (docs/libreoffice-line-breaks.md)
-        if atoms and is_word_char(ch) and is_word_char(previous) and not (previous == "-" and ch.isdigit()):
+        if word and previous_word and not (previous == "-" and ch.isdigit()):
             atoms[-1].append(item)
         else:
             atoms.append([item])
+        previous, previous_word = ch, word
     out: list[list[tuple[str, str]]] = []
     glue_next = False
     latin_context = False  # the last letter or digit so far is half-width: LibreOffice then breaks by UAX #14
@@ -101,7 +104,7 @@ def clusters(chars: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
         ):
             out[-1].extend(atom)
         else:
-            out.append(list(atom))
+            out.append(atom)  # a fresh list of its own: no copy
         glue_next = last in NO_LINE_END
         for ch, _ in reversed(atom):
             if ch.isalnum():
@@ -120,12 +123,27 @@ def _glued_after_latin(before: str, first: str) -> bool:
     return before in "％%℃" and first in "〔“‘(["
 
 
+def _caches(metrics: Metrics) -> tuple[dict, dict]:  # type: ignore[type-arg]
+    """Advances by (char, role) and gaps by pair, kept on the metrics object (one per document) when it allows it:
+    the same few thousand characters come back in every paragraph."""
+    found = getattr(metrics, "_line_break_caches", None)
+    if found is None:
+        found = ({}, {})
+        try:
+            metrics._line_break_caches = found  # type: ignore[attr-defined]
+        except AttributeError:  # a metrics object with slots: caches for this call only
+            pass
+    return found
+
+
 def break_lines(
     runs: Sequence[tuple[str, str]], width: float, metrics: Metrics, first_indent: float = 0.0
 ) -> list[Line]:
     """Break (text, role) runs into lines at most ``width`` points wide; the first starts at ``first_indent``."""
     chars = [(ch, role) for text, role in runs for ch in text]
-    advance, gap_between = metrics.advance, metrics.gap
+    advances, gaps = _caches(metrics)
+    advance_of, gap_of = metrics.advance, metrics.gap
+    make = tuple.__new__  # a Glyph without NamedTuple's Python-level constructor: one per character of the document
     lines: list[Line] = []
     current: list[Glyph] = []
     used = 0.0
@@ -148,16 +166,26 @@ def break_lines(
         glyphs = []
         ink = 0.0  # the cluster's width, trailing spaces excluded (they hang invisibly, as in Word)
         pending = 0.0  # width of spaces not yet followed by anything else
-        for ch, role in cluster:
-            gap = gap_between(previous[0], previous[1], ch, role) if previous else 0.0
-            glyph = Glyph(ch, role, advance(ch, role), gap)
-            glyphs.append(glyph)
-            previous = (ch, role)
-            if ch.isspace():
-                pending += glyph.advance + gap
+        for item in cluster:
+            ch, role = item
+            advance = advances.get(item)
+            if advance is None:
+                advance = advances[item] = advance_of(ch, role)
+            if previous is None:
+                gap = 0.0
             else:
-                ink += pending + glyph.advance + gap
+                pair = (previous, item)
+                gap = gaps.get(pair)
+                if gap is None:
+                    gap = gaps[pair] = gap_of(previous[0], previous[1], ch, role)
+            glyphs.append(make(Glyph, (ch, role, advance, gap)))
+            previous = item
+            if ch.isspace():
+                pending += advance + gap
+            else:
+                ink += pending + advance + gap
                 pending = 0.0
+        whole = ink + pending  # every glyph's advance and gap, trailing spaces included
         if current and used + ink > width - indent + EPSILON:
             flush(last=False)
         if not current:
@@ -171,7 +199,7 @@ def break_lines(
             continue
         if current:
             current.extend(glyphs)
-            used += sum(g.advance + g.gap for g in glyphs)
+            used += whole
         else:
             for glyph in glyphs:
                 place(glyph)

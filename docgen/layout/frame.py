@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 __all__ = ["FontRef", "Frame", "FramePage", "Glyph", "GlyphRun", "ImageItem", "Item", "Pen", "RuleItem"]
 
@@ -37,8 +38,7 @@ class Pen:
     hscale: float = 1.0
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):
     """One glyph at ``x`` (pt from the page's left edge; a shaped mark's offset included) on its run's baseline,
     raised by ``dy`` pt (a mark above its letter), ``advance`` pt wide as drawn. ``text`` is what it stands for (one
     character; a cluster's text on its first glyph and '' on the others). ``gid`` is set when shaping chose the

@@ -184,6 +184,7 @@ class _Positioner:
         runs: list[GlyphRun] = []
         current: list[Glyph] = []
         pen: Pen | None = None
+        make = tuple.__new__
         for glyph, x in zip(glyphs, xs, strict=True):
             ink = self._inks.get((glyph.role, glyph.char)) or self.ink(glyph.role, glyph.char)
             if ink.blank or ink.pen is not pen:
@@ -193,7 +194,7 @@ class _Positioner:
                 if ink.blank:
                     continue
                 pen = ink.pen
-            current.append(Glyph(x, glyph.char, ink.width))
+            current.append(make(Glyph, (x, glyph.char, ink.width, None, 0.0)))  # Glyph(x, char, width), faster
         if current:
             runs.append(GlyphRun(pen, y, tuple(current)))  # type: ignore[arg-type]
         return runs

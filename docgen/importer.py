@@ -509,10 +509,9 @@ def _from_docgen_docx(embedded: tuple[str, str, list[str], list[str]], source: s
     if not isinstance(spec, dict):
         return None
     if fingerprint(now) == sha:
-        head = (
-            f"# 由 docgen import 从 {source} 还原：这个 Word 文件由 docgen 生成，文字没有改动，下面是生成它的规格。\n"
-        )
-        return ImportResult(spec, head + "\n" + spec_text, [], ["kind: 还原了生成这个 Word 文件的规格"])
+        head = f"# 由 docgen import 从 {source} 还原：这个 Word 文件由 docgen 生成，文字没有改动，下面是生成它的规格。"
+        text = yaml.safe_dump(spec, allow_unicode=True, sort_keys=False, width=10_000)
+        return ImportResult(spec, head + "\n" + text, [], ["kind: 还原了生成这个 Word 文件的规格"])
     edited = _apply_edits(spec, written, now)
     if edited is None:
         return None

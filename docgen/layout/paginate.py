@@ -127,15 +127,36 @@ class PagedDocument:
     #: For each table block: how its rows were placed.
     tables: dict[int, TablePlan] = field(default_factory=dict)
 
+    #: block → its placed lines with their page numbers, and its rules: made once, when a writer first asks (the
+    #: pages are final by then), so that asking for every block is linear in the document, not quadratic
+    _lines_index: dict[int, list[tuple[int, Placed]]] | None = field(default=None, repr=False, compare=False)
+    _rules_index: dict[int, list[tuple[int, RuleMark]]] | None = field(default=None, repr=False, compare=False)
+
+    def placed_of(self, block: int) -> list[tuple[int, Placed]]:
+        """A block's placed lines, with the number of the page each is on, in page order."""
+        if self._lines_index is None:
+            index: dict[int, list[tuple[int, Placed]]] = {}
+            for page in self.pages:
+                for placed in page.lines:
+                    index.setdefault(placed.text.block, []).append((page.number, placed))
+            self._lines_index = index
+        return self._lines_index.get(block, [])
+
     def lines_of(self, block: int) -> list[TextLine]:
-        return [p.text for page in self.pages for p in page.lines if p.text.block == block]
+        return [placed.text for _, placed in self.placed_of(block)]
 
     def rules_by_page(self, block: int) -> list[tuple[int, RuleMark]]:
-        return [(page.number, rule) for page in self.pages for rule in page.rules if rule.block == block]
+        if self._rules_index is None:
+            index: dict[int, list[tuple[int, RuleMark]]] = {}
+            for page in self.pages:
+                for rule in page.rules:
+                    index.setdefault(rule.block, []).append((page.number, rule))
+            self._rules_index = index
+        return self._rules_index.get(block, [])
 
     def line_pages(self, block: int) -> list[int]:
         """The page number of each line of a block, in the order of ``lines_of``."""
-        return [page.number for page in self.pages for p in page.lines if p.text.block == block]
+        return [number for number, _ in self.placed_of(block)]
 
 
 def _kept_rows(chunks: list[Chunk], start: int) -> int:

@@ -272,10 +272,8 @@ class _DocxBuilder:
     def line_top(self, block: int) -> tuple[float, int]:
         """Where the first line of a block starts (pt from the type area's top edge, on the layout's grid) and how
         many rows it takes."""
-        for page in self.paged.pages:
-            for placed in page.lines:
-                if placed.text.block == block:
-                    return placed.row * self.style.line_pitch, placed.text.rows
+        for _, placed in self.paged.placed_of(block)[:1]:
+            return placed.row * self.style.line_pitch, placed.text.rows
         return 0.0, 1
 
     def paragraph_of(self, block: int, page: int) -> WordParagraph | None:
@@ -379,11 +377,7 @@ class _DocxBuilder:
 
     def placed_of(self, index: int) -> Placed | None:
         """The block's line when the layout placed it off the grid (at a height), else None."""
-        for page in self.paged.pages:
-            for placed in page.lines:
-                if placed.text.block == index and placed.y is not None:
-                    return placed
-        return None
+        return next((placed for _, placed in self.paged.placed_of(index) if placed.y is not None), None)
 
     def frame_line(self, paragraph: WordParagraph, placed: Placed, *, x: int, width: int) -> None:
         """Put a paragraph of one line in a frame whose exact line puts its baseline where the layout placed it:
@@ -444,9 +438,7 @@ class _DocxBuilder:
     def gap_before(self, index: int, position: int) -> int:
         """Rows the layout left empty inside a block before the line at ``position`` (the date under a stamp)."""
         lines = self.paged.lines_of(index)
-        rows: list[int] = []
-        for page in self.paged.pages:
-            rows += [p.row for p in page.lines if p.text.block == index]
+        rows = [placed.row for _, placed in self.paged.placed_of(index)]
         if position == 0 or position >= len(rows):
             return 0
         return max(0, rows[position] - rows[position - 1] - lines[position - 1].rows)
@@ -829,9 +821,7 @@ class _DocxBuilder:
             from docgen.writers.docx.spec_part import attach_spec
 
             attach_spec(self.document, self.spec_data)
-        buffer = io.BytesIO()
-        self.document.save(buffer)
-        return _normalize_zip(buffer.getvalue())
+        return _package_bytes(self.document)
 
 
 _ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "both"}
@@ -897,16 +887,31 @@ def _segments(text: str) -> list[tuple[str, str | None]]:
     return pieces
 
 
-def _normalize_zip(data: bytes) -> bytes:
-    """Same input, same bytes: fixed timestamps and attributes on every zip member (python-docx stamps the time)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+def _package_bytes(document: WordDocument) -> bytes:
+    """The package as python-docx writes it (its parts, rels and content types, in its order), each member with a
+    fixed timestamp and attributes so that the same input gives the same bytes, compressed once (python-docx's own
+    ``save`` stamps the time, and normalizing its zip afterwards compressed everything twice)."""
+    from docx.opc.pkgwriter import CONTENT_TYPES_URI, PACKAGE_URI, _ContentTypesItem
+
+    package = document.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
+
+        def put(name: str, data: bytes) -> None:
+            member = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            target.writestr(member, data)
+
+        put(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob)
+        put(PACKAGE_URI.rels_uri.membername, package.rels.xml)
+        for part in parts:
+            put(part.partname.membername, part.blob)
+            if len(part.rels):
+                put(part.partname.rels_uri.membername, part.rels.xml)
     return out.getvalue()
 
 

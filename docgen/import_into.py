@@ -11,7 +11,6 @@ still holds what was read; the result must load back to exactly the merged data,
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,22 +21,13 @@ from docgen.inputs import read_bounded
 from docgen.output import write_atomic
 from docgen.spec import MAX_SPEC_BYTES
 from docgen.spec.yamlsource import YamlDocument, decode_utf8, load_yaml
+from docgen.writers.docx.spec_part import plain_data
 
 
 @dataclass
 class Update:
     changes: list[str] = field(default_factory=list)  # for the clerk, one line each
     written: bool = False
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()[:10]
-    return value
 
 
 def _merge(old: Any, new: Any) -> Any:
@@ -135,8 +125,8 @@ def update_spec(path: str | os.PathLike[str], imported: dict[str, Any]) -> Updat
     doc = load_yaml(text, str(path))
     if not isinstance(doc.data, dict):
         raise SpecError("规格文件应是“键: 值”的映射", SourceRef(str(path), 1))
-    old = _plain(doc.data)
-    new = _plain(imported)
+    old = plain_data(doc.data)
+    new = plain_data(imported)
     merged = _merge(old, {k: v for k, v in new.items() if not (k == "kind" and k in old)})  # 通知 = notice
     update = Update()
     edits: list[tuple[int, int, str]] = []
@@ -172,7 +162,7 @@ def update_spec(path: str | os.PathLike[str], imported: dict[str, Any]) -> Updat
     if tail:
         result = result + ("" if result.endswith(("\n", "\r\n")) else newline) + tail
     try:
-        check = _plain(load_yaml(result, str(path)).data)
+        check = plain_data(load_yaml(result, str(path)).data)
     except SpecError as error:
         raise SpecError(f"更新后的规格无法读取，没有写入：{error.message}", SourceRef(str(path))) from None
     if check != merged:

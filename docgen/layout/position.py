@@ -288,19 +288,24 @@ class _Positioner:
             for image in page.images
         ]
 
+    def _number(self, number: int) -> tuple[str, list[_Ink], float, float, float]:
+        """A page number's characters, their inks, its width, its indent from the outer edge and how far its
+        一字线's centre sits above the baseline (pt)."""
+        s = self.style
+        role = s.role("page-number")
+        digits = s.page_number_format.replace("{n}", str(number))
+        inks = [self.ink("page-number", ch) for ch in digits]
+        dash = self.book.dash_height(role.font)
+        raise_ = (s.metrics["dash_height"] if dash is None else dash) * role.size
+        return digits, inks, sum(ink.width for ink in inks), s.page_number_indent * role.size, raise_
+
     def landscape_page_number(self, number: int) -> list[GlyphRun]:
         """§8: on a landscape page the number sits where it sits on the other pages of the sheet: the sheet is turned
         so that its left (binding) edge is the page's top, its foot is the page's left side; the number reads along
         it, top to bottom, its 一字线 7 mm outside the type area, odd pages toward the page's foot (the sheet's right)
         and even pages toward its head."""
         s = self.style
-        role = s.role("page-number")
-        digits = s.page_number_format.replace("{n}", str(number))
-        inks = [self.ink("page-number", ch) for ch in digits]
-        width = sum(ink.width for ink in inks)
-        indent = s.page_number_indent * role.size
-        dash = self.book.dash_height(role.font)
-        raise_ = (s.metrics["dash_height"] if dash is None else dash) * role.size
+        digits, inks, width, indent, raise_ = self._number(number)
         baseline_x = s.margin_bottom - s.page_number_distance - raise_  # the text's "up" points right
         top, bottom = s.margin_left, s.margin_left + s.type_width  # the landscape type area, from the page top
         start = bottom - indent - width if number % 2 else top + indent
@@ -314,15 +319,9 @@ class _Positioner:
 
     def page_number(self, number: int) -> list[GlyphRun]:
         s = self.style
-        role = s.role("page-number")
-        digits = s.page_number_format.replace("{n}", str(number))
-        inks = [self.ink("page-number", ch) for ch in digits]
-        width = sum(ink.width for ink in inks)
-        indent = s.page_number_indent * role.size
+        digits, inks, width, indent, raise_ = self._number(number)
         x = s.margin_left + s.type_width - indent - width if number % 2 else s.margin_left + indent
-        dash_centre = s.margin_top + s.type_height + s.page_number_distance
-        dash = self.book.dash_height(role.font)
-        y = dash_centre + (s.metrics["dash_height"] if dash is None else dash) * role.size
+        y = s.margin_top + s.type_height + s.page_number_distance + raise_  # the dashes' centre 7 mm below
         runs = []
         for ch, ink in zip(digits, inks, strict=True):
             if not ch.isspace():  # one glyph at a time: the number is set, not justified

@@ -117,6 +117,37 @@ def set_chinese_typography(ppr: etree._Element) -> None:
 _EMU_PER_POINT = 12700
 
 
+def _anchor(
+    shape: str,
+    shape_id: int,
+    name: str,
+    horizontal: tuple[str, float],
+    vertical: tuple[str, float],
+    extent: tuple[float, float],
+    namespaces: str = "",
+) -> str:
+    """A floating drawing (wrapNone, in front of the text) holding one wordprocessing shape: ``horizontal`` and
+    ``vertical`` are (relativeFrom, offset in pt), ``extent`` its (width, height) in pt."""
+    emu = lambda points: str(round(points * _EMU_PER_POINT))  # noqa: E731
+    return f"""
+<wp:anchor xmlns:wp="{_WP}" xmlns:a="{_A}" xmlns:wps="{_WPS}"{namespaces} distT="0" distB="0" distL="0" distR="0"
+    simplePos="0" relativeHeight="{shape_id}" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">
+  <wp:simplePos x="0" y="0"/>
+  <wp:positionH relativeFrom="{horizontal[0]}"><wp:posOffset>{emu(horizontal[1])}</wp:posOffset></wp:positionH>
+  <wp:positionV relativeFrom="{vertical[0]}"><wp:posOffset>{emu(vertical[1])}</wp:posOffset></wp:positionV>
+  <wp:extent cx="{emu(extent[0])}" cy="{emu(extent[1])}"/>
+  <wp:effectExtent l="0" t="0" r="0" b="0"/>
+  <wp:wrapNone/>
+  <wp:docPr id="{shape_id}" name="{name}"/>
+  <wp:cNvGraphicFramePr/>
+  <a:graphic>
+    <a:graphicData uri="{_WPS}">
+      {shape}
+    </a:graphicData>
+  </a:graphic>
+</wp:anchor>"""
+
+
 def anchored_rule(
     paragraph_element: etree._Element,
     *,
@@ -140,20 +171,7 @@ def anchored_rule(
     run = OxmlElement("w:r")
     drawing = OxmlElement("w:drawing")
     run.append(drawing)
-    xml = f"""
-<wp:anchor xmlns:wp="{_WP}" xmlns:a="{_A}" xmlns:wps="{_WPS}" distT="0" distB="0" distL="0" distR="0"
-    simplePos="0" relativeHeight="{shape_id}" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">
-  <wp:simplePos x="0" y="0"/>
-  <wp:positionH relativeFrom="{horizontal_from}"><wp:posOffset>{emu(left)}</wp:posOffset></wp:positionH>
-  <wp:positionV relativeFrom="{relative_from}"><wp:posOffset>{emu(top)}</wp:posOffset></wp:positionV>
-  <wp:extent cx="{emu(width)}" cy="0"/>
-  <wp:effectExtent l="0" t="0" r="0" b="0"/>
-  <wp:wrapNone/>
-  <wp:docPr id="{shape_id}" name="{name}"/>
-  <wp:cNvGraphicFramePr/>
-  <a:graphic>
-    <a:graphicData uri="{_WPS}">
-      <wps:wsp>
+    shape = f"""<wps:wsp>
         <wps:cNvCnPr/>
         <wps:spPr>
           <a:xfrm><a:off x="0" y="0"/><a:ext cx="{emu(width)}" cy="0"/></a:xfrm>
@@ -161,10 +179,8 @@ def anchored_rule(
           <a:ln w="{emu(thickness)}"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></a:ln>
         </wps:spPr>
         <wps:bodyPr/>
-      </wps:wsp>
-    </a:graphicData>
-  </a:graphic>
-</wp:anchor>"""
+      </wps:wsp>"""
+    xml = _anchor(shape, shape_id, name, (horizontal_from, left), (relative_from, top), (width, 0.0))
     drawing.append(etree.fromstring(xml))
     _first_run(paragraph_element, run)
 
@@ -183,23 +199,7 @@ def anchored_text_box(
     """A text box without border or insets at (``left``, ``top``) points from the page's corner, its text turned a
     quarter clockwise (``vert``: lines run down the page, their tops to the right), holding one paragraph."""
     emu = lambda points: str(round(points * _EMU_PER_POINT))  # noqa: E731
-    run = OxmlElement("w:r")
-    drawing = OxmlElement("w:drawing")
-    run.append(drawing)
-    xml = f"""
-<wp:anchor xmlns:wp="{_WP}" xmlns:a="{_A}" xmlns:wps="{_WPS}" xmlns:w="{_W}" distT="0" distB="0" distL="0"
-    distR="0" simplePos="0" relativeHeight="{shape_id}" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">
-  <wp:simplePos x="0" y="0"/>
-  <wp:positionH relativeFrom="page"><wp:posOffset>{emu(left)}</wp:posOffset></wp:positionH>
-  <wp:positionV relativeFrom="page"><wp:posOffset>{emu(top)}</wp:posOffset></wp:positionV>
-  <wp:extent cx="{emu(width)}" cy="{emu(height)}"/>
-  <wp:effectExtent l="0" t="0" r="0" b="0"/>
-  <wp:wrapNone/>
-  <wp:docPr id="{shape_id}" name="{name}"/>
-  <wp:cNvGraphicFramePr/>
-  <a:graphic>
-    <a:graphicData uri="{_WPS}">
-      <wps:wsp>
+    shape = f"""<wps:wsp>
         <wps:cNvSpPr txBox="1"/>
         <wps:spPr>
           <a:xfrm><a:off x="0" y="0"/><a:ext cx="{emu(width)}" cy="{emu(height)}"/></a:xfrm>
@@ -211,14 +211,20 @@ def anchored_text_box(
         <wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t">
           <a:noAutofit/>
         </wps:bodyPr>
-      </wps:wsp>
-    </a:graphicData>
-  </a:graphic>
-</wp:anchor>"""
+      </wps:wsp>"""
+    xml = _anchor(shape, shape_id, name, ("page", left), ("page", top), (width, height), f' xmlns:w="{_W}"')
     element = etree.fromstring(xml)
     element.find(f".//{{{_W}}}txbxContent").append(content)
-    drawing.append(element)
-    _first_run(paragraph_element, run)
+    _first_run(paragraph_element, _drawing_run(element))
+
+
+def _drawing_run(anchor: etree._Element) -> etree._Element:
+    """A run holding a drawing that holds ``anchor``."""
+    run = OxmlElement("w:r")
+    drawing = OxmlElement("w:drawing")
+    run.append(drawing)
+    drawing.append(anchor)
+    return run
 
 
 def anchored_picture(

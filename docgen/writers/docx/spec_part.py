@@ -23,11 +23,12 @@ def fingerprint(paragraph_texts: list[str]) -> str:
     return hashlib.sha256("\n".join(paragraph_texts).encode("utf-8")).hexdigest()
 
 
-def _plain(value: Any) -> Any:
+def plain_data(value: Any) -> Any:
+    """A spec's data with text keys and dates as ISO text (how JSON holds it and how specs compare)."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_data(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain_data(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
     return value
@@ -38,7 +39,7 @@ def spec_json(data: Any) -> str:
     fraction of what a YAML dump of a long spec does."""
     import json
 
-    return json.dumps(_plain(data), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(plain_data(data), ensure_ascii=False, separators=(",", ":"))
 
 
 def attach_spec(document: Any, data: Any) -> None:

@@ -30,11 +30,20 @@ class Update:
     written: bool = False
 
 
+#: Keys a document's text cannot tell: kept from the spec whatever the import finds
+SETTINGS = frozenset(
+    {"kind", "style", "templates", "double_sided", "seals", "stamps", "separate", "landscape", "columns", "copy_number",
+     "secrecy", "urgency", "signers", "suffix", "issuers", "number", "masthead"}
+)  # fmt: skip
+
+
 def _merge(old: Any, new: Any) -> Any:
     """``new`` over ``old``: a key only ``old`` has stays (the text cannot tell seals or a style), and a value written
     as ``X`` stays so when the import says ``[X]`` (the same to docgen)."""
     if isinstance(old, dict) and isinstance(new, dict):
-        merged = dict(old)
+        # a key the text cannot tell stays; a text key the import no longer finds goes (an attachment read as
+        # body: its old paragraphs: must not stay beside it)
+        merged = {key: value for key, value in old.items() if key in new or key in SETTINGS}
         for key, value in new.items():
             merged[key] = _merge(old[key], value) if key in old else value
         return merged
@@ -132,7 +141,10 @@ def update_spec(path: str | os.PathLike[str], imported: dict[str, Any]) -> Updat
     edits: list[tuple[int, int, str]] = []
     rewrite: list[str] = []
     keys = list(old)
+    removed = [key for key in keys if key not in merged]
     for key in keys:
+        if key in removed:
+            continue
         if merged[key] == old[key]:
             continue
         if _same_shape(old[key], merged[key]):
@@ -151,6 +163,10 @@ def update_spec(path: str | os.PathLike[str], imported: dict[str, Any]) -> Updat
         start, end = _block(doc, text, key, keys)
         edits.append((start, end, _emit_key(key, merged[key], str(merged.get("kind", "")), newline)))
         update.changes.append(f"{key}：结构有变化（段落或项目增删），整段按新文字重写，其中的注释没有保留")
+    for key in removed:  # a text the document no longer has (the 附注 deleted in Word)
+        start, end = _block(doc, text, key, keys)
+        edits.append((start, end, ""))
+        update.changes.append(f"{key}：文件中已没有，删去")
     added = [key for key in merged if key not in old]
     tail = "".join(_emit_key(key, merged[key], str(merged.get("kind", "")), newline) for key in added)
     update.changes += [f"{key}：新增" for key in added]

@@ -113,15 +113,17 @@ def _docx_paragraphs(path: Path) -> list[str]:
     raw_texts = [p.text for p in document.paragraphs]
     texts = _joined(_with_tables(document))
     _DOCGEN_SPECS.pop(path, None)
-    try:
-        part = archive.read("customXml/item1.xml")
-    except KeyError:
-        return texts
-    from docgen.writers.docx.spec_part import read_spec
+    from docgen.writers.docx.spec_part import MAX_PART_BYTES, read_spec
 
+    try:
+        if archive.getinfo("customXml/item1.xml").file_size > MAX_PART_BYTES:
+            return texts
+        part = archive.read("customXml/item1.xml")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return texts
     embedded = read_spec(part)
     if embedded is not None:
-        _DOCGEN_SPECS[path] = (*embedded, raw_texts)
+        _DOCGEN_SPECS[path] = (*embedded, raw_texts, "\n".join(text.replace("\n", "") for text in texts))
     return texts
 
 
@@ -159,8 +161,9 @@ def _joined(texts: list[str]) -> list[str]:
     return out
 
 
-#: For a .docx docgen wrote: (its spec's YAML, the fingerprint and paragraphs as written, the paragraphs now).
-_DOCGEN_SPECS: dict[Path, tuple[str, str, list[str], list[str]]] = {}
+#: For a .docx docgen wrote: (the spec it says it was built from, the fingerprint and paragraphs as written, the
+#: paragraphs now, the document's visible text)
+_DOCGEN_SPECS: dict[Path, tuple[dict[str, Any], str, list[str], list[str], str]] = {}
 
 
 def read_paragraphs(path: Path) -> list[str]:
@@ -496,29 +499,84 @@ def _plain(value: Any) -> str:
     return _scalar(str(value))
 
 
-def _from_docgen_docx(embedded: tuple[str, str, list[str], list[str]], source: str) -> ImportResult | None:
-    """A DOCX docgen wrote, its text unchanged: the spec it was built from, exactly (its data; comments are not
-    kept in the DOCX)."""
+def _from_docgen_docx(
+    embedded: tuple[dict[str, Any], str, list[str], list[str], str], source: str
+) -> ImportResult | None:
+    """A DOCX docgen wrote: the spec it was built from, exactly when the text is unchanged, or with a clerk's
+    edits carried back into the texts they changed. The kept spec is not trusted: every text in it must be in the
+    document as a reader sees it, and files it names (seals, templates) are kept only inside the spec's folder;
+    otherwise None, and the text is read as any other."""
     from docgen.writers.docx.spec_part import fingerprint
 
-    spec_text, sha, written, now = embedded
-    try:
-        spec = yaml.safe_load(spec_text)
-    except yaml.YAMLError:
-        return None
-    if not isinstance(spec, dict):
-        return None
+    spec, sha, written, now, visible = embedded
+    notes: list[str] = []
     if fingerprint(now) == sha:
-        head = f"# 由 docgen import 从 {source} 还原：这个 Word 文件由 docgen 生成，文字没有改动，下面是生成它的规格。"
-        text = yaml.safe_dump(spec, allow_unicode=True, sort_keys=False, width=10_000)
-        return ImportResult(spec, head + "\n" + text, [], ["kind: 还原了生成这个 Word 文件的规格"])
-    edited = _apply_edits(spec, written, now)
-    if edited is None:
+        updated, changes = spec, []
+        notes.append("kind: 还原了生成这个 Word 文件的规格")
+    else:
+        edited = _apply_edits(spec, written, now)
+        if edited is None:
+            return None
+        updated, changes = edited
+        notes.append("kind: 这个 Word 文件由 docgen 生成，之后改过文字：改动已写回生成它的规格，结构不变")
+    if not _texts_visible(updated, visible):
         return None
-    updated, changes = edited
-    writer = _emit(updated, source)
-    notes = ["kind: 这个 Word 文件由 docgen 生成，之后改过文字：改动已写回生成它的规格，结构不变"]
-    return ImportResult(updated, "\n".join(writer.lines) + "\n", changes, notes)
+    updated = _safe_settings(updated, notes)
+    if changes:
+        writer = _emit(updated, source)
+        return ImportResult(updated, "\n".join(writer.lines) + "\n", changes, notes)
+    head = f"# 由 docgen import 从 {source} 还原：这个 Word 文件由 docgen 生成，下面是生成它的规格（已与文字核对）。"
+    text = yaml.safe_dump(updated, allow_unicode=True, sort_keys=False, width=10_000)
+    return ImportResult(updated, head + "\n" + text, [], notes)
+
+
+#: Keys whose values a reader does not see as text in the document (settings, names of files, table geometry)
+_UNSEEN_KEYS = {"kind", "style", "templates", "seals", "image", "columns", "align", "width", "landscape"}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _texts_visible(spec: dict[str, Any], visible: str) -> bool:
+    """Whether every text of the spec is in the document's text: a kept spec that says more than the document
+    shows (a forged part) is not taken."""
+    for path, text in _strings(spec):
+        if any(key in _UNSEEN_KEYS for key in path if isinstance(key, str)) or _ISO_DATE.fullmatch(text):
+            continue
+        if text.strip() and text.replace("\n", "") not in visible:
+            return False
+    return True
+
+
+def _allowed_file(value: Any) -> bool:
+    """A file a kept spec may name: a relative path inside the spec's folder."""
+    if not isinstance(value, str) or not value:
+        return False
+    path = Path(value)
+    return not path.is_absolute() and ".." not in path.parts and "\\" not in value and ":" not in value
+
+
+def _safe_settings(spec: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """Files a kept spec names are kept only as relative paths inside the spec's folder (a seal next to it); an
+    absolute path or one going up (../) is left out with a note: a Word file from elsewhere does not choose the
+    images or templates a clerk's document is built with."""
+
+    def clean(value: Any, path: tuple[Any, ...]) -> Any:
+        if isinstance(value, dict):
+            out = {}
+            for key, item in value.items():
+                if key in ("seals", "image", "templates") or (key == "style" and not isinstance(item, dict)):
+                    if all(_allowed_file(v) for v in (item if isinstance(item, list) else [item])):
+                        out[key] = item
+                    else:
+                        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in (*path, key))
+                        notes.append(f"kind: Word 文件里记录的 {where.lstrip('.')} 不在规格所在的文件夹内，没有带入")
+                    continue
+                out[key] = clean(item, (*path, key))
+            return out
+        if isinstance(value, list):
+            return [clean(item, (*path, n)) for n, item in enumerate(value)]
+        return value
+
+    return clean(spec, ())
 
 
 def _strings(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:
@@ -576,13 +634,8 @@ _SETTING_PATHS = (("header", "copy_number"), ("header", "secrecy"), ("header", "
                   ("signature", "seals"), ("signature", "stamps"), ("masthead",))  # fmt: skip
 
 
-def _carry_settings(spec: dict[str, Any], spec_text: str, notes: list[str]) -> None:
-    try:
-        original = yaml.safe_load(spec_text)
-    except yaml.YAMLError:
-        return
-    if not isinstance(original, dict):
-        return
+def _carry_settings(spec: dict[str, Any], kept: dict[str, Any], notes: list[str]) -> None:
+    original = _safe_settings(kept, notes)
     if original.get("kind"):
         spec["kind"] = original["kind"]
     for key in _SETTINGS:

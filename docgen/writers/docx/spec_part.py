@@ -61,13 +61,21 @@ def attach_spec(document: Any, data: Any) -> None:
     document.part.relate_to(part, RELATIONSHIP)
 
 
-def read_spec(raw_part: bytes) -> tuple[str, str, list[str]] | None:
-    """(the spec's data as JSON, fingerprint, paragraph texts as written) from the part's bytes, or None when it is
-    not docgen's or is damaged."""
+#: A kept spec larger than this is not read back (a real spec is tens of kilobytes; the bound keeps a forged part
+#: from taking memory).
+MAX_PART_BYTES = 8 * 1024 * 1024
+
+
+def read_spec(raw_part: bytes) -> tuple[dict[str, Any], str, list[str]] | None:
+    """(the spec's data, fingerprint, paragraph texts as written) from the part's bytes, or None when it is not
+    docgen's, is damaged, or is too large or too deep to be a spec. What it says is not trusted: the importer
+    checks it against the document's own text (``docgen/importer.py``)."""
     import json
 
     from lxml import etree
 
+    if len(raw_part) > MAX_PART_BYTES:
+        return None
     try:
         root = etree.fromstring(raw_part, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
         text = root.find(f"{{{NAMESPACE}}}text")
@@ -75,8 +83,9 @@ def read_spec(raw_part: bytes) -> tuple[str, str, list[str]] | None:
         if root.tag != f"{{{NAMESPACE}}}docgen" or text is None or spec is None:
             return None
         written = json.loads(base64.b64decode(text.text or "", validate=True).decode("utf-8"))
-        if not isinstance(written, list) or not all(isinstance(t, str) for t in written):
-            return None
-        return base64.b64decode(spec.text or "", validate=True).decode("utf-8"), text.get("sha256", ""), written
-    except (etree.XMLSyntaxError, ValueError, UnicodeDecodeError):
+        data = json.loads(base64.b64decode(spec.text or "", validate=True).decode("utf-8"))
+    except (etree.XMLSyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
+        return None  # a 5,000-digit integer, 50,000 nested brackets, bad base64 …: not a spec docgen wrote
+    if not isinstance(written, list) or not all(isinstance(t, str) for t in written) or not isinstance(data, dict):
         return None
+    return data, str(text.get("sha256", "")), written

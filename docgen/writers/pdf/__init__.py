@@ -154,7 +154,13 @@ def _draw_rule(canvas: Canvas, rule: RuleItem, height: float) -> None:
 
 
 def _draw_image(canvas: Canvas, image: ImageItem, height: float) -> None:
-    canvas.drawImage(str(image.path), image.x, height - image.y - image.height, image.width, image.height, mask="auto")
+    """The image from its bytes, not its path: reportlab names the image object after what it is given, and a
+    rasterized seal's path lies in the cache folder, which must not change the PDF's bytes."""
+    from reportlab.lib.utils import ImageReader
+
+    with open(image.path, "rb") as handle:
+        reader = ImageReader(io.BytesIO(handle.read()))
+    canvas.drawImage(reader, image.x, height - image.y - image.height, image.width, image.height, mask="auto")
 
 
 def _draw_page(canvas: Canvas, page: FramePage, cid_fonts: dict[str, CidFont]) -> None:

@@ -6,8 +6,10 @@ and in the cache folder (``pdf-flate/``, the 64 most recent), keyed by the SHA-2
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import stat
 import zlib
 from collections import OrderedDict
 
@@ -31,9 +33,7 @@ def compress(data: bytes) -> bytes:
     path = None
     try:
         path = _folder() / f"{key}.z"
-        found = path.read_bytes()
-        if zlib.decompress(found) != data:  # a damaged or foreign file: made again
-            found = None
+        found = _read_kept(path, data)
     except (OSError, zlib.error):
         found = None
     if found is None:
@@ -46,18 +46,56 @@ def compress(data: bytes) -> bytes:
     return found
 
 
+def _read_kept(path, data: bytes) -> bytes | None:  # type: ignore[no-untyped-def]
+    """The kept compression of ``data``, or None. Only a regular file (no link, FIFO or device), no larger than
+    zlib can make of ``data``, that inflates to exactly ``data`` with nothing after the stream, and says it was
+    made at zlib's default level (the FLEVEL bits reportlab's output has): anything else is made again."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        limit = len(data) + len(data) // 1000 + 64  # zlib's worst case, with room
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            found = handle.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(found) > limit or len(found) < 2 or found[:2] != _HEADER:
+        return None
+    inflate = zlib.decompressobj()
+    if inflate.decompress(found, len(data) + 1) != data or not inflate.eof or inflate.unused_data:
+        return None
+    return found
+
+
+#: the two header bytes of zlib.compress at its default level (reportlab's): a file made at another level is not
+#: the same bytes
+_HEADER = zlib.compress(b"")[:2]
+
+
 def _store(path, data: bytes) -> None:  # type: ignore[no-untyped-def]
-    """Written whole or not at all (a temporary file renamed); the oldest beyond KEEP_ON_DISK go."""
+    """Written whole or not at all: a new temporary file (created exclusively, so no link planted under its name is
+    followed) renamed over the entry; the oldest beyond KEEP_ON_DISK go."""
+    import tempfile
+
+    temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(temporary, path)
-        kept = sorted(path.parent.glob("*.z"), key=lambda p: p.stat().st_mtime)
-        for old in kept[:-KEEP_ON_DISK]:
+        temporary = None
+        entries = [p for p in path.parent.glob("*.z") if p.is_file() and not p.is_symlink()]
+        for old in sorted(entries, key=lambda p: p.stat().st_mtime)[:-KEEP_ON_DISK]:
             old.unlink(missing_ok=True)
     except OSError:
         pass  # a cache that cannot be written is only slower
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 class CachedFlate:

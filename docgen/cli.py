@@ -399,7 +399,9 @@ def _check(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from docgen.importer import import_text  # only this command needs it
 
-    result = import_text(args.source, speeches_start=args.speeches_start)
+    if args.into is not None and args.output is not None:
+        raise DocgenError("--into 和 -o 只能用一个", hint="--into 更新已有的规格；-o 写一个新的规格文件")
+    result = import_text(args.source, speeches_start=args.speeches_start, isolate=True)
     for fix in result.fixes:
         print(f"已修正 {fix}", file=sys.stderr)
     for note in result.notes:
@@ -407,8 +409,6 @@ def _import(args: argparse.Namespace) -> int:
     if args.into is not None:
         from docgen.import_into import update_spec
 
-        if args.output is not None:
-            raise DocgenError("--into 和 -o 只能用一个", hint="--into 更新已有的规格；-o 写一个新的规格文件")
         update = update_spec(args.into, result.spec)
         for change in update.changes:
             print(f"{args.into}: {change}")

@@ -20,6 +20,13 @@ from docgen.inputs import read_bounded
 MAX_PDF_BYTES = 64 * 1024 * 1024
 #: A 公文 has tens of pages; a PDF of thousands is no text to import (and would take minutes).
 MAX_PDF_PAGES = 1000
+MAX_PDF_CHARS = 2_000_000
+#: Reading a PDF on the command line runs in a child process bounded in time and memory: a small hostile PDF
+#: (nested forms drawn twice each, a flate bomb, millions of characters on a page) cannot take the machine.
+PDF_SECONDS = 60
+PDF_MEMORY = 1536 * 1024 * 1024
+#: Running heads and page numbers sit in the page's top and bottom margins (this share of its height)
+MARGIN_SHARE = 0.12
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,4}[-—–－\s]*$|^第\s*\d+\s*页(\s*[，,/]?\s*共\s*\d+\s*页)?$")
 
 
@@ -31,6 +38,8 @@ class _Line:
     top: float
     size: float
     text: str
+    #: the share of the page's height above the line (0 at the top edge): where running heads and numbers live
+    place: float = 0.5
 
 
 def _lines(raw: bytes, path: Path) -> tuple[list[_Line], int]:
@@ -39,6 +48,7 @@ def _lines(raw: bytes, path: Path) -> tuple[list[_Line], int]:
 
     lines: list[_Line] = []
     pages = 0
+    characters = 0
     try:
         for number, page in enumerate(extract_pages(io.BytesIO(raw), laparams=LAParams(line_margin=0.2)), 1):
             if number > MAX_PDF_PAGES:
@@ -51,12 +61,25 @@ def _lines(raw: bytes, path: Path) -> tuple[list[_Line], int]:
             while stack:
                 item = stack.pop()
                 if isinstance(item, LTTextLine):
-                    text = _SPLIT.sub("", item.get_text().strip())
+                    text = _SPREAD.sub("", _SPLIT.sub("", item.get_text().strip()))
                     if not text:
                         continue
                     sizes = [c.size for c in item if isinstance(c, LTChar)]
                     size = max(sizes, default=item.height)
-                    found.append(_Line(number, item.x0, item.x1, page.height - item.y1, size, text))
+                    if "(cid:" in text:  # a font without a Unicode map: the characters cannot be known
+                        raise SpecError(
+                            "PDF 里的字体没有文字映射，取不出正确的文字",
+                            SourceRef(str(path), number),
+                            hint="用制作它的软件另存为 .docx 或 .txt 再导入",
+                        )
+                    top = page.height - item.y1
+                    place = top / page.height if page.height else 0.5
+                    found.append(_Line(number, item.x0, item.x1, top, size, text, place))
+                    characters += len(text)
+                    if characters > MAX_PDF_CHARS:
+                        raise SpecError(
+                            f"PDF 的文字超过 {MAX_PDF_CHARS} 个字符，不像是一份公文", SourceRef(str(path), number)
+                        )
                 elif hasattr(item, "__iter__"):
                     stack.extend(item)
             found.sort(key=lambda line: (round(line.top), line.x0))
@@ -90,6 +113,9 @@ def _merge_rows(lines: list[_Line]) -> list[_Line]:
 
 _LABEL = re.compile(r"^[\u4e00-\u9fff]{2,4}[:：]")
 #: a space a PDF's text extraction puts between a hanzi and a digit or letter set in another font
+_WIDE = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’、，。；：？！（）《》"
+#: a space pdfminer puts between two hanzi spread by justification (no space was drawn there)
+_SPREAD = re.compile(f"(?<=[{_WIDE}]) (?=[{_WIDE}])")
 _SPLIT = re.compile(
     r"(?<=[\u4e00-\u9fff，。、：；）“”])\s(?=[0-9A-Za-z])|(?<=[0-9A-Za-z%])\s(?=[\u4e00-\u9fff，。、：；（“”])"
 )
@@ -104,27 +130,37 @@ def _centred(line: _Line, left: float, right: float) -> bool:
     )
 
 
-def pdf_paragraphs(path: Path) -> list[str]:
+def pdf_paragraphs(path: Path, *, isolate: bool = False) -> tuple[list[str], list[str]]:
+    """The paragraphs, and the lines left out as running heads and page numbers (for the clerk to see). With
+    ``isolate`` (the command line's choice; a library never forks), pdfminer runs in a child process bounded by
+    PDF_SECONDS and PDF_MEMORY."""
     raw = read_bounded(path, MAX_PDF_BYTES, "PDF 文件", SpecError)
     if not raw.startswith(b"%PDF"):
         raise SpecError("这不是 PDF 文件", SourceRef(str(path)), hint="确认文件是 .pdf；Word 文件请存为 .docx 再导入")
-    lines, pages = _lines(raw, path)
+    import logging
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its English warnings are not the clerk's to read
+    lines, pages = _bounded(lambda: _lines(raw, path), path) if isolate else _lines(raw, path)
     if not lines:
         raise SpecError(
             "这个 PDF 没有文字层（可能是扫描件或图片）",
             SourceRef(str(path)),
             hint="先用 OCR 软件识别成文字（.txt 或 .docx），核对后再导入",
         )
-    # running heads: a line repeated on most pages (3 pages or more) is the page's furniture, not the text
-    repeated = Counter(line.text for line in lines)
+    # in the top and bottom margins only: a page number, and a line repeated on most pages (a running head);
+    # the same line in the text (请各单位抓好落实。 three times) is text
+    margin = [line for line in lines if line.place < MARGIN_SHARE or line.place > 1 - MARGIN_SHARE]
+    repeated = Counter(line.text for line in margin)
     heads = {text for text, count in repeated.items() if pages >= 3 and count >= max(3, pages // 2)}
-    lines = [line for line in lines if line.text not in heads and not _PAGE_NUMBER.match(line.text)]
+    furniture = {id(line) for line in margin if line.text in heads or _PAGE_NUMBER.match(line.text)}
+    dropped = [line.text for line in lines if id(line) in furniture]
+    lines = [line for line in lines if id(line) not in furniture]
     if not lines:
-        return []
+        return [], dropped
     body = [line for line in lines if len(line.text) >= 8]
     left = Counter(round(line.x0) for line in body or lines).most_common(1)[0][0]
     right = max(round(line.x1) for line in body or lines)
-    paragraphs: list[str] = []
+    paragraphs: list[list[str]] = []
     previous: _Line | None = None
     for line in lines:
         char = line.size or 12.0
@@ -139,12 +175,63 @@ def pdf_paragraphs(path: Path) -> list[str]:
             title = _centred(line, left, right) and _centred(previous, left, right) and line.size == previous.size
             if title and previous.x1 >= right - 1.5 * char:
                 starts = False  # a title's next line
-            elif _LABEL.match(paragraphs[-1]) and line.x0 > left and previous.x1 >= right - 2.5 * char:
+            elif _LABEL.match(paragraphs[-1][0]) and line.x0 > left and previous.x1 >= right - 2.5 * char:
                 starts = False  # 抄送：… wrapped under its first unit (a hanging indent, 右空一字)
         if starts:
-            paragraphs.append(line.text)
-        else:
-            joiner = " " if re.search(r"[A-Za-z0-9]$", paragraphs[-1]) and re.match(r"[A-Za-z0-9]", line.text) else ""
-            paragraphs[-1] += joiner + line.text
+            paragraphs.append([line.text])
+        else:  # pieces joined once at the end: a paragraph of thousands of lines stays linear
+            last = paragraphs[-1][-1]
+            joiner = " " if re.search(r"[A-Za-z0-9]$", last) and re.match(r"[A-Za-z0-9]", line.text) else ""
+            paragraphs[-1] += [joiner, line.text] if joiner else [line.text]
         previous = line
-    return paragraphs
+    return ["".join(pieces) for pieces in paragraphs], dropped
+
+
+def _bounded(job, path: Path):  # type: ignore[no-untyped-def]
+    """``job()`` in a forked child under PDF_MEMORY of address space and a PDF_SECONDS alarm; its SpecError comes
+    back as one; running out of either is a SpecError naming the bound."""
+    import os
+    import pickle
+    import resource
+    import signal
+
+    from docgen.forked import can_fork
+
+    if not can_fork():
+        return job()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: read, send, leave without the parent's exit handlers
+        code = 0
+        try:
+            os.close(read_end)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            resource.setrlimit(resource.RLIMIT_AS, (PDF_MEMORY, PDF_MEMORY))
+            signal.alarm(PDF_SECONDS)
+            try:
+                message = pickle.dumps(("ok", job()))
+            except SpecError as error:
+                message = pickle.dumps(("error", (error.message, error.hint, error.line)))
+            except MemoryError:
+                message = b""
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(message)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        message = pipe.read()
+    os.waitpid(pid, 0)
+    if not message:
+        raise SpecError(
+            f"PDF 太复杂：{PDF_SECONDS} 秒、{PDF_MEMORY // 1024 // 1024} MB 内取不出文字",
+            SourceRef(str(path)),
+            hint="用制作它的软件另存为 .docx 或 .txt 再导入",
+        )
+    kind, value = pickle.loads(message)  # our own child's answer
+    if kind == "error":
+        message_text, hint, line = value
+        raise SpecError(message_text, SourceRef(str(path), line), hint=hint)
+    return value

@@ -166,15 +166,18 @@ def _joined(texts: list[str]) -> list[str]:
 _DOCGEN_SPECS: dict[Path, tuple[dict[str, Any], str, list[str], list[str], str]] = {}
 
 
-def read_paragraphs(path: Path) -> list[str]:
-    """Non-empty paragraphs of a .txt (UTF-8, UTF-16 with BOM, or GB18030 as older Chinese Windows saves it) or a
-    .docx."""
+def read_paragraphs(path: Path, *, isolate: bool = False, dropped: list[str] | None = None) -> list[str]:
+    """Non-empty paragraphs of a .txt (UTF-8, UTF-16 with BOM, or GB18030 as older Chinese Windows saves it), a
+    .docx or a text .pdf (``dropped`` gets a PDF's running heads and page numbers; ``isolate``: read it in a
+    bounded child process, the command line's choice)."""
     if path.suffix.lower() == ".docx":
         lines = _docx_paragraphs(path)
     elif path.suffix.lower() == ".pdf":
         from docgen.import_pdf import pdf_paragraphs  # pdfminer only for a PDF
 
-        lines = pdf_paragraphs(path)
+        lines, furniture = pdf_paragraphs(path, isolate=isolate)
+        if dropped is not None:
+            dropped += furniture
     else:
         lines = _decode_text(read_bounded(path, MAX_TEXT_BYTES, "要导入的文件", SpecError), path).splitlines()
     return [line.strip() for line in lines if line.strip()]
@@ -660,11 +663,17 @@ def _carry_settings(spec: dict[str, Any], kept: dict[str, Any], notes: list[str]
 
 
 def import_text(
-    path: str | os.PathLike[str], *, speeches_start: int | None = None, source_name: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    speeches_start: int | None = None,
+    source_name: str | None = None,
+    isolate: bool = False,
 ) -> ImportResult:
-    """Read a text (.txt, .docx or a text .pdf) and turn it into a spec (dict and YAML text)."""
+    """Read a text (.txt, .docx or a text .pdf) and turn it into a spec (dict and YAML text). ``isolate``: read a
+    PDF in a child process bounded in time and memory (the command line does; a library never forks)."""
     file = Path(path)
-    paragraphs = read_paragraphs(file)
+    furniture: list[str] = []
+    paragraphs = read_paragraphs(file, isolate=isolate, dropped=furniture)
     embedded = _DOCGEN_SPECS.pop(file, None)
     if embedded is not None and speeches_start is None:
         returned = _from_docgen_docx(embedded, source_name or file.name)
@@ -694,6 +703,9 @@ def import_text(
         spec.update({k: v for k, v in found.spec.items() if k in ("masthead", "signature", "distribution")})
         notes = found.notes + notes
     fixes += [f"删去网页上的文字：“{text}”" for text in found.dropped]
+    fixes += [f"删去 PDF 的页眉页脚或页码：“{text}”" for text in furniture]
+    if file.suffix.lower() == ".pdf":
+        notes.append("kind: 文字是从 PDF 中取出的：空格、竖排文字和特殊字体的字可能有出入，请与原件逐段核对")
     writer = _emit(spec, source_name or file.name)
     text = "\n".join(writer.lines) + "\n"
     comments: dict[int, list[str]] = {}

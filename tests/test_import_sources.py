@@ -292,3 +292,48 @@ def test_a_continuation_belongs_to_its_section_and_a_unit_is_found_by_evidence(t
         "按照产业链建立支部。",
         "镇党委还建立了帮带机制，每名党员联系3户群众。",
     ]
+
+
+def test_reading_a_pdf_is_bounded_in_time_and_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small hostile PDF (nested forms drawn twice each, a flate bomb) may make pdfminer run for minutes or take
+    gigabytes: on the command line the reading runs in a child process under an alarm and a memory cap."""
+    import time
+
+    from docgen import import_pdf
+
+    monkeypatch.setattr(import_pdf, "PDF_SECONDS", 1)
+    started = time.monotonic()
+    with pytest.raises(docgen.DocgenError, match="PDF 太复杂"):
+        import_pdf._bounded(lambda: time.sleep(30), tmp_path / "x.pdf")
+    assert time.monotonic() - started < 10
+    monkeypatch.setattr(import_pdf, "PDF_MEMORY", 300 * 1024 * 1024)
+    with pytest.raises(docgen.DocgenError, match="PDF 太复杂"):
+        import_pdf._bounded(lambda: bytearray(1024 * 1024 * 1024), tmp_path / "x.pdf")
+    assert import_pdf._bounded(lambda: ([], 0), tmp_path / "x.pdf") == ([], 0)
+
+
+REPEATED = (
+    """kind: 通知
+header: {issuers: 某某县人民政府办公室, number: 某政办发〔2026〕3号}
+title: 关于做好某项工作的通知
+recipients: [各乡镇人民政府]
+body:
+"""
+    + "".join(
+        f"  - 第{n}项工作要抓紧推进，各乡镇要明确责任人，细化工作措施，确保按期完成。\n  - 请各单位抓好落实。\n"
+        for n in range(1, 30)
+    )
+    + "signature: {date: 2026-11-20}\n"
+)
+
+
+def test_a_line_repeated_in_the_text_is_text_not_a_running_head(tmp_path: Path) -> None:
+    spec = tmp_path / "repeated.yaml"
+    spec.write_text(REPEATED, encoding="utf-8")
+    pdf = tmp_path / "repeated.pdf"
+    pdf.write_bytes(docgen.render(spec).to_pdf())
+    result = import_text(pdf)
+    assert sum(item == "请各单位抓好落实。" for item in result.spec["body"]) == 29
+    dropped = [fix for fix in result.fixes if "页眉页脚" in fix]
+    assert dropped and all("—" in fix for fix in dropped), "only the page numbers are left out, and listed"
+    assert any("PDF" in note and "核对" in note for note in result.notes)

@@ -203,10 +203,13 @@ def render(
     if _recipients_movable(loaded) and document._laid_out().first_page_without_body:
         # GB/T 9704 §7.3.2: when the 主送 leaves the first page no room for body text, it goes to the 版记.
         moved = _recipients_in_distribution(loaded)
-        model = render_model(moved, templates, template_limits)
-        document = Document(model, profile, name, spec_data=data)
-        document.notes.append("主送机关较多，首页排不下正文，已按 GB/T 9704 §7.3.2 移到版记（distribution.recipients）")
-        LOG.warning("%s：%s", name, document.notes[-1])
+        candidate = Document(render_model(moved, templates, template_limits), profile, name, spec_data=data)
+        if not candidate._laid_out().first_page_without_body:  # moving it helps (it does not when a landscape
+            document = candidate  # table, which has pages of its own, comes first)
+            document.notes.append(
+                "主送机关较多，首页排不下正文，已按 GB/T 9704 §7.3.2 移到版记（distribution.recipients）"
+            )
+            LOG.warning("%s：%s", name, document.notes[-1])
     return document
 
 

@@ -492,7 +492,9 @@ def test_sigterm_stops_a_parallel_batch_at_once(tmp_path: Path) -> None:
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130 and "Traceback" not in stderr
     finished = [p for p in out.iterdir()]
-    assert all(p.stat().st_mtime <= signalled + 0.5 for p in finished)
+    # a file whose rename was already under way may land just after the signal on a loaded machine; no spec that
+    # had not started is built (fewer files than specs, none written long after)
+    assert all(p.stat().st_mtime <= signalled + 1.5 for p in finished)
     assert not [p for p in finished if p.name.startswith(".")]
     assert len(finished) < len(specs)
 

@@ -222,3 +222,28 @@ def test_a_table_cell_keeps_every_character(tmp_path: Path) -> None:
     assert text in document.model.texts()
     xml = zipfile.ZipFile(io.BytesIO(document.to_docx())).read("word/document.xml").decode()
     assert "&amp;&lt;b&gt;" in xml
+
+
+def test_a_landscape_table_first_in_the_body_leaves_the_title_and_recipients_upright(tmp_path: Path) -> None:
+    """Only the table's own title (and an 附件's label and title) go onto its turned pages: the document's title
+    and 主送 stay on page 1, and the 主送 is not moved to the 版记, which would not bring text onto page 1."""
+    spec = tmp_path / "first.yaml"
+    spec.write_text(
+        NOTICE.replace("body:\n", "recipients: [各区县人民政府]\nbody:\n")
+        + "  - table:\n      title: 测试表\n      landscape: true\n      columns: [3, 12]\n"
+        "      header: [序号, 项目]\n      rows: [[1, 某项目]]\n  - 表后一段。\nsignature: {date: 2026-11-27}\n",
+        encoding="utf-8",
+    )
+    document = docgen.render(spec)
+    pages = read_pages_of(document.to_pdf(), tmp_path)
+    assert pages[0].width < pages[0].height and pages[1].width > pages[1].height
+    first = "".join(line.text for line in pages[0].lines)
+    assert "关于某事的通知" in first and "各区县人民政府：" in first
+    assert [line.text for line in pages[1].lines[:1]] == ["测试表"]
+    assert not any("移到版记" in note for note in document.notes)
+
+
+def read_pages_of(pdf: bytes, folder: Path) -> list[Page]:
+    path = folder / "out.pdf"
+    path.write_bytes(pdf)
+    return read_pages(path)

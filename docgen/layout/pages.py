@@ -57,15 +57,24 @@ def _turned_blocks(blocks: list[Block], composer: Composer) -> set[int]:
             continue
         turned.add(position)
         before = position - 1
-        while before >= 0 and isinstance(blocks[before], Text) and _keeps_with_next(blocks[before], composer):
+        while before >= 0 and _carried(blocks[before]) and _keeps_with_next(blocks[before], composer):
             turned.add(before)
             before -= 1
-        if before >= 0 and before + 1 != position and isinstance(blocks[before], Text):
+        if before >= 0 and before + 1 != position and _carried(blocks[before]):
             text = blocks[before]
             breaks = composer.role(text.role).page_break_before
             if text.page_break_before if text.page_break_before is not None else breaks:
                 turned.add(before)
     return turned
+
+
+#: What a landscape table takes onto its turned pages: its title, and the 附件 label and title it starts (never the
+#: document's own title or 主送, when the table comes first in the body)
+_CARRIED_ROLES = ("table-title", "annex-label", "annex-title")
+
+
+def _carried(block: Block) -> bool:
+    return isinstance(block, Text) and block.role in _CARRIED_ROLES
 
 
 def _keeps_with_next(block: Text, composer: Composer) -> bool:

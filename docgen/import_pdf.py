@@ -188,50 +188,17 @@ def pdf_paragraphs(path: Path, *, isolate: bool = False) -> tuple[list[str], lis
 
 
 def _bounded(job, path: Path):  # type: ignore[no-untyped-def]
-    """``job()`` in a forked child under PDF_MEMORY of address space and a PDF_SECONDS alarm; its SpecError comes
-    back as one; running out of either is a SpecError naming the bound."""
-    import os
-    import pickle
-    import resource
-    import signal
-
-    from docgen.forked import can_fork
+    """``job()`` in a forked child bounded by PDF_SECONDS and PDF_MEMORY (``docgen.forked.run_bounded``); running
+    out of either is a SpecError naming the bound."""
+    from docgen.forked import Exceeded, can_fork, run_bounded
 
     if not can_fork():
         return job()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: read, send, leave without the parent's exit handlers
-        code = 0
-        try:
-            os.close(read_end)
-            signal.signal(signal.SIGALRM, signal.SIG_DFL)
-            resource.setrlimit(resource.RLIMIT_AS, (PDF_MEMORY, PDF_MEMORY))
-            signal.alarm(PDF_SECONDS)
-            try:
-                message = pickle.dumps(("ok", job()))
-            except SpecError as error:
-                message = pickle.dumps(("error", (error.message, error.hint, error.line)))
-            except MemoryError:
-                message = b""
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(message)
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        message = pipe.read()
-    os.waitpid(pid, 0)
-    if not message:
+    try:
+        return run_bounded(job, seconds=PDF_SECONDS, memory=PDF_MEMORY)
+    except Exceeded:
         raise SpecError(
             f"PDF 太复杂：{PDF_SECONDS} 秒、{PDF_MEMORY // 1024 // 1024} MB 内取不出文字",
             SourceRef(str(path)),
             hint="用制作它的软件另存为 .docx 或 .txt 再导入",
-        )
-    kind, value = pickle.loads(message)  # our own child's answer
-    if kind == "error":
-        message_text, hint, line = value
-        raise SpecError(message_text, SourceRef(str(path), line), hint=hint)
-    return value
+        ) from None

@@ -241,19 +241,26 @@ class FontBook:
 TIMES_COMPATIBLE = frozenset({"Times New Roman", "Liberation Serif", "Tinos", "Times New Roman PS (reportlab)"})
 
 
-def latin_advances(face: ResolvedFace) -> Callable[[str], float | None] | None:
-    """How wide the Latin face draws a character, in em, for the layout to measure Latin text with the font that
-    will draw it; None for Times New Roman and its metric twins (the built-in table is exact and needs no font)."""
-    if face.family in TIMES_COMPATIBLE or face.requested == face.family == "Times New Roman":
-        return None
+def _face_tables(face: ResolvedFace):  # type: ignore[no-untyped-def]
+    """The parsed tables of the TrueType font that draws the face (a CFF font converted first); None for a Type 1
+    font, which has none to read."""
     if face.path.suffix.lower() == ".pfb":
         return None
     path, index = face.path, face.index
     if is_postscript_outline(path, index):
         path, index = converted(path, index), 0
     with FONT_LOCK:
-        font = pdfmetrics.getFont(_registered(path, index).name)
-    face_tables = font.face
+        return pdfmetrics.getFont(_registered(path, index).name).face
+
+
+def latin_advances(face: ResolvedFace) -> Callable[[str], float | None] | None:
+    """How wide the Latin face draws a character, in em, for the layout to measure Latin text with the font that
+    will draw it; None for Times New Roman and its metric twins (the built-in table is exact and needs no font)."""
+    if face.family in TIMES_COMPATIBLE or face.requested == face.family == "Times New Roman":
+        return None
+    face_tables = _face_tables(face)
+    if face_tables is None:
+        return None
     cmap = face_tables.charToGlyph
 
     def advance(ch: str) -> float | None:
@@ -266,13 +273,9 @@ def ink_extent(face: ResolvedFace, text: str) -> tuple[float, float] | None:
     """How far the ink of ``text`` drawn in the face reaches above and below the baseline, in em (the tallest
     glyph's yMax and the lowest glyph's yMin, from its outline); None when the face has no outlines to read (a
     Type 1 font) or none of the characters. What a ruler measures: the 标志's top edge is its ink."""
-    if face.path.suffix.lower() == ".pfb":
+    tables = _face_tables(face)
+    if tables is None:
         return None
-    path, index = face.path, face.index
-    if is_postscript_outline(path, index):
-        path, index = converted(path, index), 0
-    with FONT_LOCK:
-        tables = pdfmetrics.getFont(_registered(path, index).name).face
     glyf = tables.table.get("glyf")
     if glyf is None:
         return None

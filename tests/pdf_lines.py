@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,12 @@ def read_pages(pdf_path: Path) -> list[Page]:
             rules = list(page.lines) + list(page.rects)
             pages.append(Page(number, body, footer, rules, chars, float(page.width), float(page.height), turned))
     return pages
+
+
+@functools.lru_cache(maxsize=64)
+def read_pages_cached(pdf_path: Path) -> list[Page]:
+    """``read_pages``, once per file: module fixtures build each PDF once and many tests read it."""
+    return read_pages(pdf_path)
 
 
 def row_of(line: TextLine, first_bottom: float, pitch: float) -> float:

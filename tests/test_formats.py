@@ -12,7 +12,7 @@ import pytest
 import docgen
 
 from .conftest import ROOT, convert_many_with_libreoffice
-from .pdf_lines import MM, TYPE_BOTTOM, TYPE_LEFT, TYPE_RIGHT, Page, TextLine, read_pages
+from .pdf_lines import MM, TYPE_BOTTOM, TYPE_LEFT, TYPE_RIGHT, Page, TextLine, read_pages_cached
 from .test_official import CHAR, PITCH, images, middle, red_ink_top, red_rules
 
 KINDS = ("letter-format", "order", "minutes", "briefing")
@@ -42,14 +42,8 @@ def renderer(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-_PAGES: dict[Path, list[Page]] = {}
-
-
 def pages_of(built: dict[str, Built], kind: str, renderer: str) -> list[Page]:
-    path = getattr(built[kind], renderer)
-    if path not in _PAGES:
-        _PAGES[path] = read_pages(path)
-    return _PAGES[path]
+    return read_pages_cached(getattr(built[kind], renderer))
 
 
 def line_starting(pages: list[Page], text: str) -> TextLine:

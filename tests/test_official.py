@@ -21,7 +21,7 @@ from PIL import Image, ImageChops
 import docgen
 
 from .conftest import ROOT, convert_many_with_libreoffice
-from .pdf_lines import MM, TYPE_BOTTOM, TYPE_LEFT, TYPE_RIGHT, TYPE_TOP, Page, TextLine, read_pages
+from .pdf_lines import MM, TYPE_BOTTOM, TYPE_LEFT, TYPE_RIGHT, TYPE_TOP, Page, TextLine, read_pages_cached
 
 KINDS = ("notice", "bulletin", "request", "report", "opinion", "decision", "reply", "letter")
 PITCH = {"libreoffice": 579 / 20, "pdf": 225 * MM / 22}
@@ -114,14 +114,8 @@ def renderer(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-_PAGES: dict[Path, list[Page]] = {}
-
-
 def pages_of(built: dict[str, Built], name: str, renderer: str) -> list[Page]:
-    path = getattr(built[name], renderer)
-    if path not in _PAGES:
-        _PAGES[path] = read_pages(path)
-    return _PAGES[path]
+    return read_pages_cached(getattr(built[name], renderer))
 
 
 def line_with(page: Page, text: str) -> TextLine:

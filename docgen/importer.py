@@ -26,9 +26,6 @@ from docgen.inputs import read_bounded
 
 TITLE_PLACEHOLDER = "〔待补〕请填写标题"
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]{1,3})、")
-_UNIT = re.compile(
-    r"([\u4e00-\u9fff]{1,8}?(?:街道|社区|区|县|市|镇|乡|局|委员会|委|厅|办公室|办|中心|公司|集团|学校|大学|医院|部))"
-)
 _SPEECH_MENTION = re.compile(r"发言|摘登|交流")
 _ANNEX_TITLE = re.compile(r"[\u4e00-\u9fff“”]{0,12}(发言|摘登|摘编)[\u4e00-\u9fff]{0,6}")
 

@@ -187,6 +187,8 @@ NOTICE = "kind: 通知\nheader: {issuers: 某某市人民政府, number: 某政�
         ("{rows: [[{text: a, span: 0}]]}", "span 应是正整数", 6),
         ("{rows: [[{text: a, colour: red}]]}", "没有“colour”这个键", 6),
         ("{header: [a, b], rows: [[1, 2, 3]]}", "表头占 2 列", 6),
+        ("{title: " + "表" * 10_001 + ", rows: [[1]]}", "表格标题太长", 6),
+        ("{landscape: yes please, rows: [[1]]}", "landscape 只能是 true 或 false", 6),
     ],
 )
 def test_a_wrong_table_is_refused_at_its_line(tmp_path: Path, table: str, words: str, line: int) -> None:

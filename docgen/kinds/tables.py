@@ -169,6 +169,8 @@ def validate_table(doc: YamlDocument, path: KeyPath, raw: Any) -> tuple[dict[str
         if key not in _TABLE_KEYS:
             problems.add((*path, key), f"表格中没有“{key}”这个键", f"表格可用的键：{'、'.join(_TABLE_KEYS)}")
     title = _text(raw.get("title")) if raw.get("title") is not None else ""
+    if title is not None and len(title) > MAX_CELL_CHARS:  # a title is a line or two, bounded as a cell is
+        problems.add((*path, "title"), f"表格标题太长（{len(title)} 字）", f"表格标题最多 {MAX_CELL_CHARS} 字")
     landscape = raw.get("landscape", False)
     if not isinstance(landscape, bool):
         problems.add((*path, "landscape"), "landscape 只能是 true 或 false", "宽表格写 landscape: true，排在横向页上")

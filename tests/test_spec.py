@@ -4,16 +4,20 @@ column, key path and a hint, and the CLI exits with status 2 without a traceback
 from __future__ import annotations
 
 import datetime as dt
+import random
 import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 import docgen
+from docgen.errors import SpecError
 from docgen.spec import load_spec
+from docgen.spec.yamlsource import load_yaml
 
 from .conftest import ROOT
 
@@ -270,3 +274,61 @@ def test_packaged_yaml_reads_the_same_with_libyaml_and_pyyaml() -> None:
         text = file.read_text(encoding="utf-8")
         assert "\t" not in text and not text.startswith("\ufeff"), file  # where the two scanners differ
         assert _nodes(yaml.compose(text, Loader=yaml.CSafeLoader)) == _nodes(yaml.compose(text, Loader=yaml.SafeLoader))
+
+
+def _loaded(text: str, *, libyaml: bool) -> tuple[Any, ...]:
+    """Everything load_yaml gives for ``text`` (data, every position, or the error), with or without libyaml."""
+    from docgen.spec import yamlsource
+
+    original = yamlsource._compose_with_libyaml
+    if not libyaml:
+        yamlsource._compose_with_libyaml = lambda text: None
+    try:
+        doc = yamlsource.load_yaml(text, "spec.yaml")
+        return ("ok", repr(doc.data), doc.value_marks, doc.key_marks, doc.spans, doc.styles, doc.raw_scalars)
+    except SpecError as exc:
+        return ("error", exc.message, exc.source, exc.hint)
+    finally:
+        yamlsource._compose_with_libyaml = original
+
+
+def _yaml_corpus() -> list[str]:
+    root = Path(__file__).resolve().parent.parent
+    files = [*root.glob("specs/*.yaml"), *root.glob("templates/*/example.yaml"), *root.glob("tests/**/*.yaml")]
+    return [file.read_text(encoding="utf-8").removeprefix("\ufeff") for file in sorted(files)]
+
+
+def test_a_clerks_spec_reads_the_same_through_libyaml_as_through_pyyaml() -> None:
+    # Clerks' files are composed from libyaml's events where the two parsers agree, and by PyYAML otherwise:
+    # the data, every value's and key's position, span and style, and every error must be the same either way.
+    from docgen.spec.yamlsource import _compose_with_libyaml
+
+    corpus = _yaml_corpus()
+    assert len(corpus) > 20
+    taken = sum(_compose_with_libyaml(text) is not None for text in corpus)
+    assert taken > len(corpus) * 3 // 4  # the fast path is really used for ordinary specs
+    for text in corpus:
+        assert _loaded(text, libyaml=True) == _loaded(text, libyaml=False)
+    # Damaged specs: characters YAML gives meaning to, anchors and aliases, new lines with indentation, inserted
+    # at random places (a fixed seed, so a failure can be rerun).
+    marks = [*":-[]{}#&*!|>'\"%@`,? \n\r\x85\u2028\x00\x07\x7f\ufffe\U0001f600a字：\\~\t\ufeff", "&a ", "*a "]
+    rng = random.Random(9704)
+    for _ in range(400):
+        chars = list(rng.choice(corpus)[: rng.randint(20, 3000)])
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(chars) + 1)
+            if rng.random() < 0.6:
+                chars.insert(at, rng.choice(marks))
+            elif rng.random() < 0.5 and at < len(chars):
+                del chars[at]
+            else:
+                chars.insert(at, "\n" + rng.choice(["", " ", "  - ", "- ", "? "]) * rng.randint(0, 5))
+        text = "".join(chars)
+        assert _loaded(text, libyaml=True) == _loaded(text, libyaml=False), text
+
+
+@pytest.mark.parametrize("text", ["a: " + "[" * 100_000 + "]" * 100_000, "- " * 100_000 + "x"])
+def test_nesting_too_deep_for_libyamls_composer_is_an_error_not_a_crash(text: str) -> None:
+    # PyYAML's C composer recurses per level in C: 100,000 levels overflowed the stack (a segfault).
+    with pytest.raises(SpecError, match="嵌套"):
+        load_yaml(text, "deep.yaml")

@@ -145,11 +145,8 @@ def kind_folders(templates: str | os.PathLike[str] | None = None) -> list[Path]:
 def load_kind(folder: Path) -> Kind | None:
     """The kind of a folder: its own kind.yaml, or — for a clerk's folder that only overrides a built-in kind's
     template — the built-in kind.yaml of the same name."""
-    parts = builtin_dir() / PARTS_FILE
-    for candidate in (folder / KIND_FILE, builtin_dir() / folder.name / KIND_FILE):
-        if candidate.is_file():
-            return _load(_stamp(candidate), _stamp(parts))
-    return None
+    candidate = _kind_file(folder)
+    return None if candidate is None else _load(_stamp(candidate), _stamp(builtin_dir() / PARTS_FILE))
 
 
 def list_kinds(folders: Sequence[Path]) -> list[Kind]:
@@ -166,9 +163,41 @@ def list_kinds(folders: Sequence[Path]) -> list[Kind]:
     return list(seen.values())
 
 
+@lru_cache(maxsize=64)
+def _names(stamp: tuple[str, int, int]) -> tuple[str, ...]:
+    """The names a kind.yaml gives its kind, read without building its field table (a build needs one kind)."""
+    data = _read(Path(stamp[0])).data
+    if not isinstance(data, dict):
+        return ()
+    names = data.get("names")
+    own = (str(data.get("name") or Path(stamp[0]).parent.name),)
+    return own + tuple(n for n in names if isinstance(n, str)) if isinstance(names, list) else own
+
+
+def _kind_file(folder: Path) -> Path | None:
+    """The kind.yaml that defines a folder's kind (as ``load_kind`` finds it)."""
+    for candidate in (folder / KIND_FILE, builtin_dir() / folder.name / KIND_FILE):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def find_kind(name: str, folders: Sequence[Path], ref: SourceRef | None = None) -> Kind:
     """The kind a spec names (by its name or one of its other names, ``通知``); a SpecError listing the kinds
-    otherwise."""
+    otherwise. The kinds are searched in ``list_kinds``'s order and only the one named is loaded in full."""
+    seen: set[str] = set()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for entry in sorted(folder.iterdir()):
+            if entry.name in seen or not (entry / "document.xml").is_file():
+                continue
+            seen.add(entry.name)
+            kind_file = _kind_file(entry)
+            if kind_file is not None and name in _names(_stamp(kind_file)):
+                kind = load_kind(entry)
+                if kind is not None and name in kind.all_names:
+                    return kind
     kinds = list_kinds(folders)
     for kind in kinds:
         if name in kind.all_names:

@@ -274,8 +274,10 @@ def load_yaml(text: str, file: str | None = None, *, packaged: bool = False) -> 
     A test checks that both give the same nodes and positions for every packaged file."""
     doc = YamlDocument(data=None, file=file, text=text)
     loader = yaml.CSafeLoader if packaged and yaml.__with_libyaml__ else yaml.SafeLoader
+    node = None if packaged else _compose_with_libyaml(text)
     try:
-        node = yaml.compose(text, Loader=loader)
+        if node is None:
+            node = yaml.compose(text, Loader=loader)
     except yaml.composer.ComposerError as exc:
         if "expected a single document" in str(exc):
             raise SpecError(
@@ -296,6 +298,92 @@ def load_yaml(text: str, file: str | None = None, *, packaged: bool = False) -> 
         raise SpecError("文件是空的", SourceRef(file, 1, 1), hint="参照 specs/ 下的示例填写规格")
     doc.data = _Builder(doc).build(node, ())
     return doc
+
+
+#: Characters on which PyYAML's scanner and libyaml's disagree: PyYAML refuses a tab inside plain text and a ``?``
+#: inside ``[…]``, libyaml takes both; a byte order mark inside the text ends a document for one of them.
+_DISAGREE = re.compile("[\t?\ufeff]")
+
+
+def _compose_with_libyaml(text: str) -> Node | None:
+    """The node tree PyYAML's own parser would compose from ``text``, built from libyaml's events (ten times
+    faster on a long spec), or None where the two could differ, so that PyYAML's parser decides and words the
+    error: text with a character they treat differently, anything libyaml refuses, an empty plain value (the two
+    place it differently), more than one document, a duplicate or undefined anchor, nesting deeper than the
+    builder allows. The tree is composed here, level by level without recursion, because PyYAML's C composer
+    recurses once per level in C and a deeply nested text would overflow the stack."""
+    if not yaml.__with_libyaml__ or _DISAGREE.search(text):
+        return None
+    parser = yaml.CSafeLoader(text)
+    resolve = parser.resolve
+    anchors: dict[str, Node] = {}
+    stack: list[tuple[Node, list[Node]]] = []  # open collections and their children so far
+    root: Node | None = None
+    try:
+        parser.get_event()  # stream start
+        if not parser.check_event(yaml.DocumentStartEvent):
+            return None  # an empty stream: PyYAML says so
+        parser.get_event()
+        while True:
+            event = parser.get_event()
+            kind = type(event)
+            node: Node
+            if kind is yaml.AliasEvent:
+                found = anchors.get(event.anchor)
+                if found is None:
+                    return None
+                node = found
+            elif kind is yaml.ScalarEvent:
+                style = event.style or None
+                if style is None and not event.value:
+                    return None
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = resolve(ScalarNode, event.value, event.implicit)
+                node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=style)
+            elif kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+                if len(stack) > MAX_DEPTH:
+                    return None
+                node_type = SequenceNode if kind is yaml.SequenceStartEvent else MappingNode
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = resolve(node_type, None, event.implicit)
+                node = node_type(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+                node, children = stack.pop()
+                node.end_mark = event.end_mark
+                node.value = (
+                    children
+                    if isinstance(node, SequenceNode)
+                    else list(zip(children[::2], children[1::2], strict=True))
+                )
+                if stack:
+                    stack[-1][1].append(node)
+                    continue
+                root = node
+                break
+            else:  # pragma: no cover - libyaml gives no other event inside a document
+                return None
+            anchor = getattr(event, "anchor", None) if kind is not yaml.AliasEvent else None
+            if anchor is not None:
+                if anchor in anchors:
+                    return None
+                anchors[anchor] = node
+            if kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+                stack.append((node, []))
+            elif stack:
+                stack[-1][1].append(node)
+            else:
+                root = node
+                break
+        parser.get_event()  # document end
+        if not parser.check_event(yaml.StreamEndEvent):
+            return None  # another document: PyYAML words that
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+    return root
 
 
 def from_python(data: Any, file: str = "<dict>") -> YamlDocument:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from docgen.errors import SourceRef, StyleError
@@ -51,6 +52,12 @@ def fallback_fonts() -> list[Path]:
     """Fonts for characters the Chinese faces lack, tried in this order (each converted or registered only when a
     document needs it): Noto Serif JP (Ext-B hanzi such as 𠮷 𡈽), then Noto Emoji, Noto Sans Symbols, Noto Sans
     and Noto Sans for other scripts (from the manimgx-fonts package)."""
+    return list(_fallback_fonts())
+
+
+@lru_cache(maxsize=1)
+def _fallback_fonts() -> tuple[Path, ...]:
+    """The list, looked up once a process: the packages' folders do not change under a running build."""
     paths: list[Path] = []
     try:
         import pylopdf_fonts_jp
@@ -63,10 +70,13 @@ def fallback_fonts() -> list[Path]:
 
         folder = Path(manimgx_fonts.__file__).parent
         paths += [folder / "NotoEmoji[wght].ttf", folder / "NotoSansSymbols[wght].ttf", folder / "NotoSans[wght].ttf"]
-        paths += sorted(p for p in folder.glob("NotoSans*[[]wght[]].ttf") if p not in paths and "Italic" not in p.name)
+        named = {path.name for path in paths}
+        paths += sorted(
+            p for p in folder.glob("NotoSans*[[]wght[]].ttf") if p.name not in named and "Italic" not in p.name
+        )
     except ImportError:  # pragma: no cover
         pass
-    return [path for path in paths if path.is_file()]
+    return tuple(path for path in paths if path.is_file())
 
 
 def _pinned(face: FontFace, style: StyleProfile, settings: Settings) -> ResolvedFace | None:

@@ -10,14 +10,18 @@ together with its punctuation instead of hanging punctuation into the margin; ju
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations, pairwise
 from typing import NamedTuple, Protocol
 
-from docgen.layout.chars import CLOSE_BEFORE_WORD, NO_LINE_END, NO_LINE_START, OPEN_AFTER_WORD, is_word_char
+from docgen.layout.chars import CLOSE_BEFORE_WORD, NO_LINE_END, NO_LINE_START, OPEN_AFTER_WORD, is_wide, is_word_char
 
 EPSILON = 0.01  # points: rounding slack when a line is filled exactly
+#: how many (character, character before) pairs a document keeps its glyphs for: a real text has tens of thousands;
+#: a text made of every possible pair computes the rest each time instead of filling memory
+_PAIRS_KEPT = 200_000
 
 
 @dataclass(frozen=True)
@@ -48,14 +52,16 @@ class Line:
     indent: float  # points before the first glyph (first-line indent)
     last: bool  # last line of its paragraph: set flush, not justified
 
-    @property
+    # Computed once (cached_property writes to the instance's __dict__, which a frozen dataclass allows): the
+    # layout and both writers ask for them again and again.
+    @cached_property
     def text(self) -> str:
-        return "".join(g.char for g in self.glyphs)
+        return "".join([g[0] for g in self.glyphs])
 
-    @property
+    @cached_property
     def width(self) -> float:
         """Natural width, trailing spaces excluded (they hang invisibly, as in Word)."""
-        return sum(g.advance + g.gap for g in self.glyphs[: len(self.text.rstrip())])
+        return sum([g.advance + g.gap for g in self.glyphs[: len(self.text.rstrip())]])
 
 
 class Metrics(Protocol):
@@ -76,23 +82,12 @@ def text_width(text: str, role: str, metrics: Metrics) -> float:
 
 def clusters(chars: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     """Group (char, role) pairs into clusters no line break may fall inside."""
-    atoms: list[list[tuple[str, str]]] = []
-    previous = ""
-    previous_word = False
-    for item in chars:
-        ch = item[0]
-        word = is_word_char(ch)
-        # a half-width run is one unit, except after a hyphen before a digit (0531-|12345678), where LibreOffice
-        # breaks (docs/libreoffice-line-breaks.md)
-        if word and previous_word and not (previous == "-" and ch.isdigit()):
-            atoms[-1].append(item)
-        else:
-            atoms.append([item])
-        previous, previous_word = ch, word
     out: list[list[tuple[str, str]]] = []
     glue_next = False
     latin_context = False  # the last letter or digit so far is half-width: LibreOffice then breaks by UAX #14
-    for atom in atoms:
+
+    def add(atom: list[tuple[str, str]]) -> None:
+        nonlocal glue_next, latin_context
         first, last = atom[0][0], atom[-1][0]
         before = out[-1][-1][0] if out else ""
         if out and (
@@ -110,7 +105,65 @@ def clusters(chars: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
             if ch.isalnum():
                 latin_context = ch.isascii()
                 break
+
+    # Atoms first: a half-width run is one unit, except after a hyphen before a digit (0531-|12345678), where
+    # LibreOffice breaks (docs/libreoffice-line-breaks.md); then each atom is glued to the one before or not.
+    atom: list[tuple[str, str]] | None = None
+    previous = ""
+    previous_word = False
+    plain_chars = _PLAIN
+    for item in chars:
+        ch = item[0]
+        plain = plain_chars.get(ch)
+        if plain is None:
+            plain = _is_plain(ch)
+        if plain:  # most characters: an atom of its own that only an opening mark before it glues to
+            if atom is not None:
+                add(atom)
+                atom = None
+            if glue_next and out:
+                out[-1].append(item)
+            else:
+                out.append([item])
+            glue_next = latin_context = False
+            previous, previous_word = ch, False
+            continue
+        word = is_word_char(ch)
+        if atom is not None and word and previous_word and not (previous == "-" and ch.isdigit()):
+            atom.append(item)
+        else:
+            if atom is not None:
+                add(atom)
+            atom = [item]
+        previous, previous_word = ch, word
+    if atom is not None:
+        add(atom)
     return out
+
+
+#: characters known to be plain or not (``_is_plain``), up to a bound: a text of every code point cannot fill memory
+_PLAIN: dict[str, bool] = {}
+
+
+def _is_plain(ch: str) -> bool:
+    """A full-width letter (a hanzi, a full-width digit): a cluster of its own, glued to what precedes it only after
+    an opening mark, and the last letter so far is then not half-width. None of the rules in ``clusters`` for marks,
+    quotes and half-width runs applies to it."""
+    plain = _PLAIN.get(ch)
+    if plain is None:
+        plain = (
+            is_wide(ch)
+            and ch.isalnum()
+            and not ch.isascii()
+            and ch not in NO_LINE_START
+            and ch not in NO_LINE_END
+            and ch not in CLOSE_BEFORE_WORD
+            and ch not in OPEN_AFTER_WORD
+            and ch not in "“‘”’％%℃〔(["
+        )
+        if len(_PLAIN) < 65536:
+            _PLAIN[ch] = plain
+    return plain
 
 
 def _glued_after_latin(before: str, first: str) -> bool:
@@ -123,12 +176,12 @@ def _glued_after_latin(before: str, first: str) -> bool:
     return before in "％%℃" and first in "〔“‘(["
 
 
-def _caches(metrics: Metrics) -> tuple[dict, dict]:  # type: ignore[type-arg]
-    """Advances by (char, role) and gaps by pair, kept on the metrics object (one per document) when it allows it:
-    the same few thousand characters come back in every paragraph."""
+def _caches(metrics: Metrics) -> tuple[dict, dict, dict]:  # type: ignore[type-arg]
+    """Advances by (char, role), gaps and placed glyphs by pair, kept on the metrics object (one per document) when
+    it allows it: the same few thousand characters come back in every paragraph."""
     found = getattr(metrics, "_line_break_caches", None)
     if found is None:
-        found = ({}, {})
+        found = ({}, {}, {})
         try:
             metrics._line_break_caches = found  # type: ignore[attr-defined]
         except AttributeError:  # a metrics object with slots: caches for this call only
@@ -136,14 +189,38 @@ def _caches(metrics: Metrics) -> tuple[dict, dict]:  # type: ignore[type-arg]
     return found
 
 
+def _glyph(
+    previous: tuple[str, str] | None,
+    item: tuple[str, str],
+    advances: dict,  # type: ignore[type-arg]
+    gaps: dict,  # type: ignore[type-arg]
+    advance_of: Callable[[str, str], float],
+    gap_of: Callable[[str, str, str, str], float],
+) -> tuple[Glyph, float, float, bool]:
+    """The glyph of ``item`` after ``previous`` (None at a paragraph's start), its advance, the gap before it and
+    whether it is a space."""
+    ch, role = item
+    advance = advances.get(item)
+    if advance is None:
+        advance = advances[item] = advance_of(ch, role)
+    if previous is None:
+        gap = 0.0
+    else:
+        pair = (previous, item)
+        gap = gaps.get(pair)
+        if gap is None:
+            gap = gaps[pair] = gap_of(previous[0], previous[1], ch, role)
+    # tuple.__new__: a Glyph without NamedTuple's Python-level constructor
+    return tuple.__new__(Glyph, (ch, role, advance, gap)), advance, gap, ch.isspace()
+
+
 def break_lines(
     runs: Sequence[tuple[str, str]], width: float, metrics: Metrics, first_indent: float = 0.0
 ) -> list[Line]:
     """Break (text, role) runs into lines at most ``width`` points wide; the first starts at ``first_indent``."""
     chars = [(ch, role) for text, role in runs for ch in text]
-    advances, gaps = _caches(metrics)
+    advances, gaps, placed = _caches(metrics)
     advance_of, gap_of = metrics.advance, metrics.gap
-    make = tuple.__new__  # a Glyph without NamedTuple's Python-level constructor: one per character of the document
     lines: list[Line] = []
     current: list[Glyph] = []
     used = 0.0
@@ -167,20 +244,17 @@ def break_lines(
         ink = 0.0  # the cluster's width, trailing spaces excluded (they hang invisibly, as in Word)
         pending = 0.0  # width of spaces not yet followed by anything else
         for item in cluster:
-            ch, role = item
-            advance = advances.get(item)
-            if advance is None:
-                advance = advances[item] = advance_of(ch, role)
-            if previous is None:
-                gap = 0.0
-            else:
-                pair = (previous, item)
-                gap = gaps.get(pair)
-                if gap is None:
-                    gap = gaps[pair] = gap_of(previous[0], previous[1], ch, role)
-            glyphs.append(make(Glyph, (ch, role, advance, gap)))
+            # A glyph depends only on its character and the one before: made once per pair and shared (tuples)
+            pair = (previous, item)
+            known = placed.get(pair)
+            if known is None:
+                known = _glyph(previous, item, advances, gaps, advance_of, gap_of)
+                if len(placed) < _PAIRS_KEPT:
+                    placed[pair] = known
+            glyph, advance, gap, space = known
+            glyphs.append(glyph)
             previous = item
-            if ch.isspace():
+            if space:
                 pending += advance + gap
             else:
                 ink += pending + advance + gap

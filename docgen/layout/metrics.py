@@ -79,17 +79,26 @@ class GridMetrics:
         self.box = box
         self.em_ascent = style.metrics["em_ascent"]
         self.pitch_twips = grid_pitch_twips(style)
+        self._rows: dict[tuple[str, bool, bool], int] = {}
 
     def rows(self, role: str, text: str) -> int:
         """Grid rows a line of ``text`` takes as Word's and LibreOffice's grids set it: the line box of the fonts
         that draw its characters (the role's face for Chinese, the Latin face for letters and digits), rounded up
         to whole rows of the DOCX's pitch (docs/libreoffice-geometry.md §3)."""
-        faces = set()
-        for ch in text:
+        wide = narrow = False
+        for ch in set(text):
             if is_wide(ch):
-                faces.add(self.faces[role])
+                wide = True
             elif not ch.isspace():
-                faces.add("latin")
+                narrow = True
+        key = (role, wide, narrow)  # all that the answer depends on: worked out once per document
+        rows = self._rows.get(key)
+        if rows is None:
+            rows = self._rows[key] = self._rows_of(role, wide, narrow)
+        return rows
+
+    def _rows_of(self, role: str, wide: bool, narrow: bool) -> int:
+        faces = ({self.faces[role]} if wide else set()) | ({"latin"} if narrow else set())
         boxes = [self.box(face) if self.box is not None else None for face in faces or {self.faces[role]}]
         fallback = (self.em_ascent, 1 - self.em_ascent)
         ascent = max((box or fallback)[0] for box in boxes)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 from docgen.fonts import ResolvedFace
 from docgen.fonts.book import FontBook
@@ -58,6 +59,7 @@ class _Positioner:
         self.left, self.width = style.margin_left, style.type_width
         self.top = style.margin_top
         self._inks: dict[tuple[str, str], _Ink] = {}
+        self._role_inks: dict[str, dict[str, _Ink]] = {}  # the same inks by role, then character
         self._pens: dict[tuple[object, ...], Pen] = {}
 
     def face_of(self, role: str, ch: str) -> str:
@@ -100,6 +102,7 @@ class _Positioner:
             if pen is None:
                 pen = self._pens[pen_key] = Pen(ref, role.size, role.color, bold * role.size, scale)
             ink = self._inks[key] = _Ink(pen, font, drawn, ch.isspace())
+            self._role_inks.setdefault(role_name, {})[ch] = ink
         return ink
 
     # -- lines -----------------------------------------------------------------------------------------------
@@ -122,13 +125,16 @@ class _Positioner:
         elif text_line.align == "right":
             x += available - natural
         extra = 0.0
-        stretch = [i for i in range(1, len(line.glyphs)) if _stretchable(line.glyphs[i - 1], line.glyphs[i])]
-        if text_line.align == "justify" and not line.last and stretch:
-            extra = (available - natural) / len(stretch)
-        stretch_at = set(stretch)
-        for i, glyph in enumerate(line.glyphs):
-            if i:
-                x += (line.glyphs[i - 1].advance + glyph.gap) * scale + (extra if i in stretch_at else 0.0)
+        glyphs = line.glyphs
+        # Justification spreads space next to Chinese characters, never inside a Latin/digit run.
+        wide = [is_wide(glyph[0]) for glyph in glyphs]
+        stretch = [left or right for left, right in pairwise(wide)]
+        if text_line.align == "justify" and not line.last and any(stretch):
+            extra = (available - natural) / stretch.count(True)
+        if glyphs:
+            xs.append(x)
+        for (before, glyph), stretched in zip(pairwise(glyphs), stretch, strict=True):
+            x += (before[2] + glyph[3]) * scale + (extra if stretched else 0.0)  # advance before, gap
             xs.append(x)
         return xs
 
@@ -185,16 +191,22 @@ class _Positioner:
         current: list[Glyph] = []
         pen: Pen | None = None
         make = tuple.__new__
+        role = None
+        role_inks: dict[str, _Ink] = {}
         for glyph, x in zip(glyphs, xs, strict=True):
-            ink = self._inks.get((glyph.role, glyph.char)) or self.ink(glyph.role, glyph.char)
-            if ink.blank or ink.pen is not pen:
+            ch = glyph[0]
+            if glyph[1] is not role:  # a line is mostly one role: its inks by character, without a key per glyph
+                role = glyph[1]
+                role_inks = self._role_inks.setdefault(role, {})
+            ink = role_inks.get(ch) or self.ink(role, ch)
+            if ink.pen is not pen or ink.blank:
                 if current:
                     runs.append(GlyphRun(pen, y, tuple(current)))  # type: ignore[arg-type]
                 current, pen = [], None
                 if ink.blank:
                     continue
                 pen = ink.pen
-            current.append(make(Glyph, (x, glyph.char, ink.width, None, 0.0)))  # Glyph(x, char, width), faster
+            current.append(make(Glyph, (x, ch, ink.width, None, 0.0)))  # Glyph(x, char, width), faster
         if current:
             runs.append(GlyphRun(pen, y, tuple(current)))  # type: ignore[arg-type]
         return runs
@@ -354,11 +366,6 @@ class _Positioner:
         base = self.book.base(body.font)
         body_pen = Pen(self.book.ref(body.font, base), body.size)
         return Frame(tuple(pages), title, author, missing, fallbacks, body_pen)
-
-
-def _stretchable(left: LineGlyph, right: LineGlyph) -> bool:
-    """Justification spreads space next to Chinese characters, never inside a Latin/digit run."""
-    return is_wide(left.char) or is_wide(right.char)
 
 
 def position_pages(

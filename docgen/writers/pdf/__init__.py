@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import math
+from functools import lru_cache
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.rl_accel import escapePDF, fp_str
@@ -101,6 +102,7 @@ class _TextOps:
             self.canvas.addLiteral("q BT\n" + "\n".join(self.ops) + "\nET Q")
 
 
+@lru_cache(maxsize=256)
 def _rgb(color: str) -> str:
     value = HexColor("#" + color)
     return fp_str(value.red, value.green, value.blue)
@@ -132,18 +134,21 @@ def _draw_run(text: _TextOps, run: GlyphRun, height: float) -> None:
             xs.clear()
         spacing = None
 
+    scaled = pen.hscale != 1.0
     for glyph in run.glyphs:
-        if glyph.gid is not None:
+        x, char, advance, gid, _ = glyph  # a named tuple: unpacked once, not field by field
+        if gid is not None:
             flush()
-            text.place(pen, name, glyph.gid, glyph.text, glyph.advance, glyph.x, y + glyph.dy)
+            text.place(pen, name, gid, char, advance, x, y + glyph.dy)
             continue
-        if chars and (pen.hscale != 1.0 or (spacing is not None and abs(glyph.x - end - spacing) > 0.005)):
-            flush()
-        if chars and spacing is None:
-            spacing = glyph.x - end
-        chars.append(glyph.text)
-        xs.append(glyph.x)
-        end = glyph.x + glyph.advance
+        if chars:
+            if scaled or (spacing is not None and abs(x - end - spacing) > 0.005):
+                flush()
+            elif spacing is None:
+                spacing = x - end
+        chars.append(char)
+        xs.append(x)
+        end = x + advance
     flush()
 
 

@@ -37,6 +37,7 @@ class CidFont:
         self._gids = [0]  # CID → glyph id in the subset (the CIDToGIDMap)
         self._texts = [""]  # CID → the text it copies out as (ToUnicode)
         self._widths = [0.0]  # CID → advance in 1/1000 em (W)
+        self._hex: dict[str, str] = {}  # character → its CID as four hex digits, as encode writes it
 
     def attach(self, doc: pdfdoc.PDFDocument, key: str) -> str:
         """Register with a document (under reportlab's font key) and return the resource name to use in Tf."""
@@ -79,8 +80,15 @@ class CidFont:
         return cid
 
     def encode(self, text: str) -> str:
-        cids = [self.cid(ord(ch)) for ch in text]
-        return struct.pack(f">{len(cids)}H", *cids).hex()
+        """The hex string of ``text``'s CIDs (four lowercase digits a character)."""
+        codes = self._hex
+        try:
+            return "".join([codes[ch] for ch in text])
+        except KeyError:
+            for ch in text:
+                if ch not in codes:
+                    codes[ch] = struct.pack(">H", self.cid(ord(ch))).hex()
+            return "".join([codes[ch] for ch in text])
 
     # -- PDF objects, written when the document is saved (reportlab calls addObjects on delayed fonts) --------
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:

@@ -261,8 +261,9 @@ def _build(args: argparse.Namespace) -> int:
     refused: list[Path] = []
     from docgen.forked import can_fork, run_beside
 
-    if not args.strict and parallel and len(args.specs) == 1 and len(set(formats)) == 1 and can_fork():
-        # One spec to one format uses one core: the checks run on the other, beside the build, and print first.
+    if not args.strict and parallel and len(args.specs) == 1 and can_fork():
+        # One spec: the checks run on the other core, beside the build, and print first. With DOCX and PDF the
+        # build forks the DOCX writer too: the checks and the DOCX share that core, and both end before the PDF.
         built = []
         report, _ = run_beside(
             lambda: _findings_text(args.specs, args.lexicon).encode("utf-8"),

@@ -207,8 +207,9 @@ def test_build_prints_findings_and_strict_refuses(tmp_path: Path) -> None:
     assert built.returncode == 0 and "D001 必错" in built.stderr
     assert (tmp_path / "spec.docx").is_file()
     (tmp_path / "spec.docx").unlink()
-    both = run_cli("build", str(path), "-f", "docx", "-f", "pdf")  # two formats: the check first, then the build
+    both = run_cli("build", str(path), "-f", "docx", "-f", "pdf")  # two formats: the check beside them too
     assert both.returncode == 0 and both.stderr.count("D001 必错") == 1
+    assert (tmp_path / "spec.pdf").is_file()
     (tmp_path / "spec.docx").unlink()
     strict = run_cli("build", str(path), "-f", "docx", "--strict")
     assert strict.returncode == 2 and "--strict" in strict.stderr

@@ -869,6 +869,10 @@ def _segments(text: str) -> list[tuple[str, str | None]]:
     own, marked right to left (ECMA-376 leaves strong right-to-left text in a run without w:rtl unspecified)."""
     if text.isascii():
         return [(text, None)] if text else []
+    chars = set(text)  # most text needs no piece of its own: looked at once per distinct character
+    if chars.isdisjoint(_AMBIGUOUS) and not any(map(_kind, chars)):
+        if not bidi.has_rtl("".join(chars)):
+            return [(text, None)]
     rtl = bidi.levels(text) if bidi.has_rtl(text) else None
     pieces: list[tuple[str, str | None]] = []
     start = 0

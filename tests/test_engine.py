@@ -198,6 +198,48 @@ def test_the_pdf_writer_draws_a_hand_built_frame_where_it_says() -> None:
         assert (round(line["x0"]), round(line["x1"]), round(line["top"])) == (50, 300, 400)  # a line: its centre at y
 
 
+@pytest.mark.parametrize("compact", [False, True])
+def test_the_pdf_and_ofd_writers_read_compact_glyphs_as_glyph_tuples(compact: bool) -> None:
+    # A line's text reaches the writers as PlainGlyphs (arrays and a string); a hand-built frame gives tuples.
+    # Both must draw the same page, and PlainGlyphs must read, compare and hash as the tuple of its glyphs.
+    from array import array
+
+    from docgen.fonts.book import FontBook, registered_font
+    from docgen.layout.frame import PlainGlyphs
+    from docgen.writers.ofd import render_ofd
+    from docgen.writers.pdf import render_pdf
+
+    pen = Pen(FontRef(VERA, 0, "Vera"), 20.0)
+    xs, text = [100.0, 115.5, 130.25], "ABC"
+    advances = [FontBook.width(registered_font(VERA), ch, 20.0) for ch in text]
+    tuples = tuple(Glyph(x, ch, w) for x, ch, w in zip(xs, text, advances, strict=True))
+    packed = PlainGlyphs(array("d", xs), text, array("d", advances))
+    assert tuple(packed) == tuples and packed == tuples and tuples == packed and hash(packed) == hash(tuples)
+    assert packed[1] == tuples[1] and packed[1:] == tuples[1:] and len(packed) == 3
+    assert packed != PlainGlyphs(array("d", [100.0, 115.5, 130.0]), text, array("d", advances))
+    with pytest.raises(ValueError):
+        PlainGlyphs(array("d", xs[:2]), text, array("d", advances))
+    run = GlyphRun(pen, 200.0, packed if compact else tuples)
+    assert run.text == "ABC" and run == GlyphRun(pen, 200.0, tuples)
+    frame = Frame((FramePage(595.28, 841.89, (run,), 1),), "t")
+    with pdfplumber.open(io.BytesIO(render_pdf(frame))) as pdf:
+        chars = pdf.pages[0].chars
+        assert [(c["text"], round(c["x0"], 2)) for c in chars] == [("A", 100.0), ("B", 115.5), ("C", 130.25)]
+    tuple_frame = Frame((FramePage(595.28, 841.89, (GlyphRun(pen, 200.0, tuples),), 1),), "t")
+    assert render_pdf(frame) == render_pdf(tuple_frame)
+    assert render_ofd(frame) == render_ofd(tuple_frame)
+
+
+def test_the_text_of_lines_is_framed_compactly(tmp_path: Path) -> None:
+    from docgen.layout.frame import PlainGlyphs
+
+    frame = docgen.render(ROOT / "specs" / "notice.yaml").frame
+    runs = [item for page in frame.pages for item in page.items if isinstance(item, GlyphRun)]
+    compact = [run for run in runs if isinstance(run.glyphs, PlainGlyphs)]
+    assert len(compact) > len(runs) * 0.8  # every line's text; page numbers are set glyph by glyph
+    assert sum(len(run.glyphs) for run in compact) > 1000
+
+
 def test_latin_is_measured_with_the_font_that_draws_it(tmp_path: Path) -> None:
     """With a Latin face other than Times pinned, no line is drawn wider than the layout reserved for it."""
     text = "会议指出，Welcome to the Annual Conference on Digital Transformation and Governance，要抓好落实。" * 3

@@ -7,11 +7,14 @@ top-left corner, x to the right and y downwards (OFD's convention; the PDF write
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
-__all__ = ["FontRef", "Frame", "FramePage", "Glyph", "GlyphRun", "ImageItem", "Item", "Pen", "RuleItem"]
+__all__ = ["FontRef", "Frame", "FramePage", "Glyph", "GlyphRun", "ImageItem", "Item", "Pen", "PlainGlyphs", "RuleItem"]
 
 
 @dataclass(frozen=True)
@@ -51,19 +54,70 @@ class Glyph(NamedTuple):
     dy: float = 0.0
 
 
+class PlainGlyphs(Sequence[Glyph]):
+    """Glyphs of one character each, drawn as the font has them (not shaped, not raised), kept compactly: their x
+    positions and advances as arrays of doubles and their characters as a string. A glyph of text is then 16 bytes
+    and a character instead of a tuple and a float object (a 1000-page document has 600,000 of them); reading it
+    gives the same ``Glyph`` values the tuple would hold."""
+
+    __slots__ = ("advances", "text", "xs")
+
+    def __init__(self, xs: array[float], text: str, advances: array[float]) -> None:
+        if not len(xs) == len(text) == len(advances):
+            raise ValueError("one x and one advance for every character")
+        self.xs = xs
+        self.text = text
+        self.advances = advances
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    @overload
+    def __getitem__(self, index: int) -> Glyph: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Glyph, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Glyph | tuple[Glyph, ...]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        return Glyph(self.xs[index], self.text[index], self.advances[index])
+
+    def __iter__(self) -> Iterator[Glyph]:
+        # tuple.__new__ makes each Glyph in C: a writer reads every glyph of the document this way
+        fields = zip(self.xs, self.text, self.advances, repeat(None), repeat(0.0))
+        return map(tuple.__new__, repeat(Glyph), fields)  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PlainGlyphs):
+            return self.text == other.text and self.xs == other.xs and self.advances == other.advances
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))  # equal to the tuple of its glyphs, so hashed as that tuple
+
+    def __repr__(self) -> str:
+        return f"PlainGlyphs({tuple(self)!r})"
+
+
 @dataclass(frozen=True)
 class GlyphRun:
-    """Glyphs drawn with one pen on one baseline ``y`` (pt from the page's top edge), left to right as placed."""
+    """Glyphs drawn with one pen on one baseline ``y`` (pt from the page's top edge), left to right as placed: a
+    tuple of ``Glyph`` (shaped clusters, page numbers) or, for the text of lines, ``PlainGlyphs``."""
 
     pen: Pen
     y: float
-    glyphs: tuple[Glyph, ...]
+    glyphs: tuple[Glyph, ...] | PlainGlyphs
     #: turned by this many degrees (counter-clockwise positive) about the first glyph's origin (x, y): a landscape
     #: page's number reads along the sheet's foot
     rotate: int = 0
 
     @property
     def text(self) -> str:
+        if isinstance(self.glyphs, PlainGlyphs):
+            return self.glyphs.text
         return "".join(glyph.text for glyph in self.glyphs)
 
 

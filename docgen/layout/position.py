@@ -14,6 +14,7 @@ number where it goes. The last stage of layout; writers only serialize what this
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
@@ -24,7 +25,7 @@ from docgen.images import raster
 from docgen.layout import bidi
 from docgen.layout.chars import is_wide
 from docgen.layout.compose import TextLine
-from docgen.layout.frame import Frame, FramePage, Glyph, GlyphRun, ImageItem, Item, Pen, RuleItem
+from docgen.layout.frame import Frame, FramePage, Glyph, GlyphRun, ImageItem, Item, Pen, PlainGlyphs, RuleItem
 from docgen.layout.linebreak import Glyph as LineGlyph
 from docgen.layout.linebreak import Line
 from docgen.layout.paginate import Geometry, Page, PagedDocument
@@ -188,9 +189,10 @@ class _Positioner:
     def plain(self, glyphs: tuple[LineGlyph, ...], xs: list[float], y: float) -> list[GlyphRun]:
         """Runs of glyphs of one pen; spaces are not drawn (and end a run)."""
         runs: list[GlyphRun] = []
-        current: list[Glyph] = []
+        chars: list[str] = []
+        widths: list[float] = []
+        at: list[float] = []
         pen: Pen | None = None
-        make = tuple.__new__
         role = None
         role_inks: dict[str, _Ink] = {}
         for glyph, x in zip(glyphs, xs, strict=True):
@@ -200,15 +202,18 @@ class _Positioner:
                 role_inks = self._role_inks.setdefault(role, {})
             ink = role_inks.get(ch) or self.ink(role, ch)
             if ink.pen is not pen or ink.blank:
-                if current:
-                    runs.append(GlyphRun(pen, y, tuple(current)))  # type: ignore[arg-type]
-                current, pen = [], None
+                if chars:
+                    runs.append(GlyphRun(pen, y, PlainGlyphs(array("d", at), "".join(chars), array("d", widths))))  # type: ignore[arg-type]
+                    chars, widths, at = [], [], []
+                pen = None
                 if ink.blank:
                     continue
                 pen = ink.pen
-            current.append(make(Glyph, (x, ch, ink.width, None, 0.0)))  # Glyph(x, char, width), faster
-        if current:
-            runs.append(GlyphRun(pen, y, tuple(current)))  # type: ignore[arg-type]
+            chars.append(ch)
+            widths.append(ink.width)
+            at.append(x)
+        if chars:
+            runs.append(GlyphRun(pen, y, PlainGlyphs(array("d", at), "".join(chars), array("d", widths))))  # type: ignore[arg-type]
         return runs
 
     def condensed(self, run: GlyphRun, scale: float) -> GlyphRun:

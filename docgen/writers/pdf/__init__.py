@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Iterable
 from functools import lru_cache
+from itertools import repeat
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.rl_accel import escapePDF, fp_str
@@ -15,7 +17,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.fonts.book import registered_font
-from docgen.layout.frame import Frame, FramePage, GlyphRun, ImageItem, Pen, RuleItem
+from docgen.layout.frame import Frame, FramePage, GlyphRun, ImageItem, Pen, PlainGlyphs, RuleItem
 from docgen.writers.pdf.cidfont import CidFont
 
 __all__ = ["render_pdf"]
@@ -135,11 +137,17 @@ def _draw_run(text: _TextOps, run: GlyphRun, height: float) -> None:
         spacing = None
 
     scaled = pen.hscale != 1.0
-    for glyph in run.glyphs:
-        x, char, advance, gid, _ = glyph  # a named tuple: unpacked once, not field by field
+    glyphs = run.glyphs
+    if isinstance(glyphs, PlainGlyphs):  # read straight from its arrays: no glyph is shaped or raised
+        placed: Iterable[tuple[float, str, float, int | None, float]] = zip(
+            glyphs.xs, glyphs.text, glyphs.advances, repeat(None), repeat(0.0)
+        )
+    else:
+        placed = glyphs
+    for x, char, advance, gid, dy in placed:
         if gid is not None:
             flush()
-            text.place(pen, name, gid, char, advance, x, y + glyph.dy)
+            text.place(pen, name, gid, char, advance, x, y + dy)
             continue
         if chars:
             if scaled or (spacing is not None and abs(x - end - spacing) > 0.005):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import stat
 from pathlib import Path
 
@@ -58,7 +57,7 @@ def _remove_stale(folder: Path, name: str) -> None:
 
 
 def _visible_name(folder: Path, name: str) -> Path:
-    return folder / f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    return folder / f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
 
 
 def _open_temporary(folder: Path, name: str) -> tuple[int, Path]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from docgen.fonts import ResolvedFace
 from docgen.fonts.book import FontBook
@@ -132,12 +132,15 @@ class _Positioner:
         stretch = [left or right for left, right in pairwise(wide)]
         if text_line.align == "justify" and not line.last and any(stretch):
             extra = (available - natural) / stretch.count(True)
-        if glyphs:
-            xs.append(x)
-        for (before, glyph), stretched in zip(pairwise(glyphs), stretch, strict=True):
-            x += (before[2] + glyph[3]) * scale + (extra if stretched else 0.0)  # advance before, gap
-            xs.append(x)
-        return xs
+        if not glyphs:
+            return xs
+        # each x is the one before plus the advance before it and its gap (scaled) and its share of the slack;
+        # accumulate adds them in C, in the same order, to the same sums
+        steps = [
+            (before[2] + glyph[3]) * scale + (extra if stretched else 0.0)  # advance before, gap
+            for (before, glyph), stretched in zip(pairwise(glyphs), stretch, strict=True)
+        ]
+        return list(accumulate(steps, initial=x))
 
     @staticmethod
     def _set(line: Line, x: float) -> list[float]:
@@ -167,9 +170,9 @@ class _Positioner:
         (islands) go through ``island``. A condensed line (``scale`` below 1) draws every glyph at that scale."""
         if scale != 1.0:
             return [self.condensed(run, scale) for run in self.plain(glyphs, xs, y)]
-        if not any(needs_shaping(glyph.char) for glyph in glyphs):
-            return self.plain(glyphs, xs, y)
-        line = "".join(glyph.char for glyph in glyphs)
+        line = "".join([glyph[0] for glyph in glyphs])
+        if not any(map(needs_shaping, line)):
+            return self.plain(glyphs, xs, y, line)
         line_levels = bidi.line_levels(line)
         special = [level > 0 or needs_shaping(ch) for level, ch in zip(line_levels, line, strict=True)]
         for i in range(len(line) - 1, 0, -1):  # a combining mark is shaped with the letter it sits on
@@ -186,34 +189,31 @@ class _Positioner:
                 start = i
         return runs
 
-    def plain(self, glyphs: tuple[LineGlyph, ...], xs: list[float], y: float) -> list[GlyphRun]:
-        """Runs of glyphs of one pen; spaces are not drawn (and end a run)."""
+    def plain(self, glyphs: tuple[LineGlyph, ...], xs: list[float], y: float, text: str = "") -> list[GlyphRun]:
+        """Runs of glyphs of one pen; spaces are not drawn (and end a run). ``text``: the glyphs' characters, when
+        the caller has them joined already. Pass by pass over the whole line (list comprehensions, slices, arrays)
+        rather than glyph by glyph: this is done for every character of the document."""
+        if not glyphs:
+            return []
+        if len(xs) != len(glyphs):
+            raise ValueError("one x for every glyph")
+        text = text or "".join([glyph[0] for glyph in glyphs])
+        role = glyphs[0][1]
+        if all([glyph[1] is role for glyph in glyphs]):  # a line is mostly one role: its inks by character
+            role_inks = self._role_inks.get(role) or {}
+            inks = [role_inks.get(ch) or self.ink(role, ch) for ch in text]
+        else:
+            known = self._inks
+            inks = [known.get((glyph[1], glyph[0])) or self.ink(glyph[1], glyph[0]) for glyph in glyphs]
+        pens = [None if ink.blank else ink.pen for ink in inks]  # a space ends a run and is not drawn
+        cuts = [i for i in range(1, len(pens)) if pens[i] is not pens[i - 1]]
+        widths = [ink.width for ink in inks]
         runs: list[GlyphRun] = []
-        chars: list[str] = []
-        widths: list[float] = []
-        at: list[float] = []
-        pen: Pen | None = None
-        role = None
-        role_inks: dict[str, _Ink] = {}
-        for glyph, x in zip(glyphs, xs, strict=True):
-            ch = glyph[0]
-            if glyph[1] is not role:  # a line is mostly one role: its inks by character, without a key per glyph
-                role = glyph[1]
-                role_inks = self._role_inks.setdefault(role, {})
-            ink = role_inks.get(ch) or self.ink(role, ch)
-            if ink.pen is not pen or ink.blank:
-                if chars:
-                    runs.append(GlyphRun(pen, y, PlainGlyphs(array("d", at), "".join(chars), array("d", widths))))  # type: ignore[arg-type]
-                    chars, widths, at = [], [], []
-                pen = None
-                if ink.blank:
-                    continue
-                pen = ink.pen
-            chars.append(ch)
-            widths.append(ink.width)
-            at.append(x)
-        if chars:
-            runs.append(GlyphRun(pen, y, PlainGlyphs(array("d", at), "".join(chars), array("d", widths))))  # type: ignore[arg-type]
+        for start, end in pairwise([0, *cuts, len(pens)]):
+            pen = pens[start]
+            if pen is not None:
+                glyph_run = PlainGlyphs(array("d", xs[start:end]), text[start:end], array("d", widths[start:end]))
+                runs.append(GlyphRun(pen, y, glyph_run))
         return runs
 
     def condensed(self, run: GlyphRun, scale: float) -> GlyphRun:

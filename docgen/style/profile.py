@@ -8,7 +8,6 @@ profile remembers which file and line set each value (``StyleProfile.origins``; 
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -204,6 +203,8 @@ class _Reader:
         if allowed is not None:
             for key in value:
                 if key not in allowed:
+                    import difflib  # only for a mistake
+
                     close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
                     hint = f"是不是要写“{close[0]}”？" if close else f"可用的键：{'、'.join(allowed)}"
                     raise self.error((*path, key), f"样式中没有“{key}”这个键", hint, at_key=True)

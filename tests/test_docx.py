@@ -317,3 +317,23 @@ def test_build_is_reproducible(tmp_path: Path) -> None:
     first = docgen.render(SEED_SPEC).to_docx()
     second = docgen.render(SEED_SPEC).to_docx()
     assert first == second
+
+
+def test_font_pieces_found_by_shortcut_match_those_found_character_by_character() -> None:
+    # Runs are cut where a character needs another font (pinned marks after half-width text, Ext-B, emoji,
+    # right-to-left); most text is handled without visiting every character, and must be cut the same way.
+    import random
+
+    from docgen.writers.docx import _segments, _segments_by_character
+
+    alphabet = [*"关于“”‘’—…·，。a1 B-★（）", "𠮷", "😀", "ש", "١"]
+    rng = random.Random(9704)
+    pinned = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14)))
+        if text.isascii():
+            continue
+        assert _segments(text) == _segments_by_character(text), text
+        pinned += any(kind == "pinned" for _, kind in _segments(text))
+    assert pinned > 500  # the marks after Latin text were really exercised
+    assert _segments("第5“有关”规定") == [("第5", None), ("“", "pinned"), ("有关”规定", None)]

@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import io
 import itertools
+import re
 import zipfile
 from collections.abc import Callable
 
@@ -844,6 +845,7 @@ WRITERS: dict[type, Callable[..., int]] = {
 #: Punctuation that Unicode leaves to context (General Punctuation): LibreOffice sets it in the script, and so the
 #: font, of the character before it; after a digit or a Latin letter that is the Latin font, at Latin width.
 _AMBIGUOUS = frozenset("“”‘’—…·")
+_AMBIGUOUS_MARK = re.compile("[" + "".join(sorted(_AMBIGUOUS)) + "]")
 
 
 #: Fonts Windows has for characters outside GB2312/GB18030's BMP set: Ext-B and later hanzi, and emoji.
@@ -870,9 +872,15 @@ def _segments(text: str) -> list[tuple[str, str | None]]:
     if text.isascii():
         return [(text, None)] if text else []
     chars = set(text)  # most text needs no piece of its own: looked at once per distinct character
-    if chars.isdisjoint(_AMBIGUOUS) and not any(map(_kind, chars)):
-        if not bidi.has_rtl("".join(chars)):
+    if not any(map(_kind, chars)) and not bidi.has_rtl("".join(chars)):
+        if chars.isdisjoint(_AMBIGUOUS):
             return [(text, None)]
+        return _pinned_segments(text)
+    return _segments_by_character(text)
+
+
+def _segments_by_character(text: str) -> list[tuple[str, str | None]]:
+    """``_segments`` for any non-empty text, character by character."""
     rtl = bidi.levels(text) if bidi.has_rtl(text) else None
     pieces: list[tuple[str, str | None]] = []
     start = 0
@@ -888,6 +896,30 @@ def _segments(text: str) -> list[tuple[str, str | None]]:
             start = i
         previous = kind
     pieces.append((text[start:], previous))
+    return pieces
+
+
+def _pinned_segments(text: str) -> list[tuple[str, str | None]]:
+    """``_segments`` for text whose only pieces are pinned marks (no Ext-B, emoji or right-to-left text), found
+    by visiting the marks alone: a mark is pinned after a half-width character or after a pinned mark."""
+    pieces: list[tuple[str, str | None]] = []
+    start = 0  # where the piece not yet written starts
+    last = -2  # the last pinned mark
+    for match in _AMBIGUOUS_MARK.finditer(text):
+        i = match.start()
+        if i and last == i - 1:  # after a pinned mark: the stretch goes on
+            last = i
+        elif i and not is_wide(text[i - 1]):  # a new stretch: the one before and the text up to here end
+            if last >= 0:
+                pieces.append((text[start : last + 1], "pinned"))
+                start = last + 1
+            pieces.append((text[start:i], None))
+            start = last = i
+    if last >= 0:
+        pieces.append((text[start : last + 1], "pinned"))
+        start = last + 1
+    if start < len(text):
+        pieces.append((text[start:], None))
     return pieces
 
 

@@ -123,6 +123,11 @@ def _draw_run(text: _TextOps, run: GlyphRun, height: float) -> None:
         for glyph in run.glyphs:
             text.show(pen, name, glyph.text, [glyph.x], y, 0.0, matrix)
         return
+    scaled = pen.hscale != 1.0
+    glyphs = run.glyphs
+    if isinstance(glyphs, PlainGlyphs) and not scaled:
+        _draw_plain(text, pen, name, glyphs, y)
+        return
     chars: list[str] = []
     xs: list[float] = []
     spacing: float | None = None
@@ -136,8 +141,6 @@ def _draw_run(text: _TextOps, run: GlyphRun, height: float) -> None:
             xs.clear()
         spacing = None
 
-    scaled = pen.hscale != 1.0
-    glyphs = run.glyphs
     if isinstance(glyphs, PlainGlyphs):  # read straight from its arrays: no glyph is shaped or raised
         placed: Iterable[tuple[float, str, float, int | None, float]] = zip(
             glyphs.xs, glyphs.text, glyphs.advances, repeat(None), repeat(0.0)
@@ -158,6 +161,33 @@ def _draw_run(text: _TextOps, run: GlyphRun, height: float) -> None:
         xs.append(x)
         end = x + advance
     flush()
+
+
+def _draw_plain(text: _TextOps, pen: Pen, name: str, glyphs: PlainGlyphs, y: float) -> None:
+    """``_draw_run`` for a run of plain glyphs, from its arrays: the same stretches, cut where the space after a
+    glyph differs from the stretch's first by more than 0.005 pt. A justified line of Chinese is one stretch, found
+    in one pass over the spaces."""
+    xs, chars, advances = glyphs.xs, glyphs.text, glyphs.advances
+    count = len(chars)
+    if not count:
+        return
+    # the space before each glyph after the first: its x less where the glyph before it ends
+    spaces = [x - (before + advance) for x, before, advance in zip(xs[1:], xs, advances, strict=False)]
+    if not spaces:
+        text.show(pen, name, chars, xs, y, 0.0)
+        return
+    first = spaces[0]
+    if all([abs(space - first) <= 0.005 for space in spaces]):
+        text.show(pen, name, chars, xs, y, first or 0.0)
+        return
+    start, spacing = 0, None
+    for i, space in enumerate(spaces, 1):
+        if spacing is None:
+            spacing = space
+        elif abs(space - spacing) > 0.005:
+            text.show(pen, name, chars[start:i], xs[start:i], y, spacing or 0.0)
+            start, spacing = i, None
+    text.show(pen, name, chars[start:], xs[start:], y, spacing or 0.0)
 
 
 def _draw_rule(canvas: Canvas, rule: RuleItem, height: float) -> None:

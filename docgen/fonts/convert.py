@@ -1,9 +1,10 @@
 """PostScript-outline (CFF) fonts → TrueType-outline fonts that reportlab can embed, converted once and cached.
 
 reportlab's TTFont reads glyf outlines only, and most free CJK fonts (Noto CJK, Fandol, the PyPI default) are CFF.
-fontTools redraws each wanted glyph through cu2qu (cubic → quadratic curves). A whole CJK font takes 30–55 s, so the
-conversion covers a character set: the GB2312 set (6,763 hanzi, ASCII, Chinese punctuation, full-width forms) up
-front, about 10 s per face, and any other character a document needs as a small supplement on demand. Results are
+Each wanted glyph's outline is read by HarfBuzz (fontTools where HarfBuzz cannot) and redrawn through cu2qu (cubic →
+quadratic curves) by fontTools. A whole CJK font would take tens of seconds, so the conversion covers a character
+set: the GB2312 set (6,763 hanzi, ASCII, Chinese punctuation, full-width forms) up front, 3–5 s per face, and any
+other character a document needs as a small supplement on demand. Results are
 cached per user, keyed by the source file's hash, so a later build converts nothing it converted before.
 """
 
@@ -16,10 +17,10 @@ import os
 import struct
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docgen.cache import cache_root
 
@@ -30,7 +31,7 @@ PROGRESS = logging.getLogger("docgen.progress")
 #: Font conversion and registration share fontTools objects (the open source font) and reportlab's registry: one
 #: thread at a time (threads rendering documents in a service would otherwise corrupt them).
 FONT_LOCK = threading.RLock()
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: outlines read by HarfBuzz (the same points; a fresh cache for every font all the same)
 #: cu2qu's tolerance in font units (of 1000 per em): invisible at print sizes, 2.7 MB for Noto Serif SC's GB2312.
 MAX_ERROR = 1.0
 _PUNCTUATION = "。，、；：？！“”‘’（）《》〔〕【】〖〗「」『』—…·～　"
@@ -134,6 +135,27 @@ def _source_font(path: Path, index: int) -> TTFont:
     return TTFont(str(path), fontNumber=index)
 
 
+def _outline_drawer(path: Path, index: int, source: TTFont) -> Callable[[str, Any], None]:
+    """``draw(glyph name, pen)``: the glyph's outline in font units, read by HarfBuzz's CFF interpreter (in C), or
+    by fontTools' (in Python, two to three times slower) where HarfBuzz cannot open the font. Both give the same
+    points: every GB2312 glyph of the two default faces was compared (tests/test_fonts_convert.py checks a
+    sample), so the conversion and the PDFs made from it are the same bytes either way."""
+    glyph_set = source.getGlyphSet()
+    try:
+        from docgen.harfbuzz import harfbuzz
+
+        hb = harfbuzz()
+        face = hb.Face(hb.Blob.from_file_path(str(path)), index)
+        if face.glyph_count != len(source.getGlyphOrder()):
+            raise ValueError("HarfBuzz and fontTools disagree on the glyphs")
+        font = hb.Font(face)
+        font.scale = (face.upem, face.upem)  # coordinates in font units, as the CFF table has them
+    except Exception:  # any failure: fontTools draws instead
+        return lambda name, pen: glyph_set[name].draw(pen)
+    glyph_id = source.getReverseGlyphMap()
+    return lambda name, pen: font.draw_glyph_with_pen(glyph_id[name], pen)
+
+
 def _convert(path: Path, index: int, wanted: frozenset[str], out: Path, ps_name: str) -> None:
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.cu2quPen import Cu2QuPen
@@ -141,14 +163,14 @@ def _convert(path: Path, index: int, wanted: frozenset[str], out: Path, ps_name:
 
     source = _source_font(path, index)
     cmap = source.getBestCmap()
-    glyph_set = source.getGlyphSet()
     mapping = {ord(ch): cmap[ord(ch)] for ch in wanted if ord(ch) in cmap}
     order = [".notdef", *sorted(set(mapping.values()) - {".notdef"})]
+    draw = _outline_drawer(path, index, source)
     glyphs = {}
     for name in order:
         pen = TTGlyphPen(None)
         # CFF outer contours run counter-clockwise, TrueType's clockwise.
-        glyph_set[name].draw(Cu2QuPen(pen, MAX_ERROR, reverse_direction=True))
+        draw(name, Cu2QuPen(pen, MAX_ERROR, reverse_direction=True))
         glyphs[name] = pen.glyph()
 
     upem = source["head"].unitsPerEm

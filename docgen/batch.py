@@ -33,6 +33,8 @@ class BatchResult:
     warnings: list[str] = field(default_factory=list)  # distinct warnings, in the order first seen
     #: specs that failed on a bug in docgen (or a worker that died), not on a user error
     internal: list[Path] = field(default_factory=list)
+    #: what ``check`` said about each spec (``build_many(check=…)``), in the order of the specs
+    findings: list[tuple[Path, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -45,6 +47,7 @@ class _Outcome:
     error: str | None = None
     warnings: tuple[str, ...] = ()
     internal: bool = False
+    findings: str = ""
 
 
 class _Collect(logging.Handler):
@@ -92,27 +95,40 @@ def _build_one(
     templates: Path | None,
     style: str | None,
     parallel: bool = False,
+    check: Callable[[Path], str] | None = None,
 ) -> _Outcome:
-    """Build one spec; in a worker it returns plain values (an error as its printed text)."""
+    """Build one spec (after ``check``, whose answer it keeps); in a worker it returns plain values (an error as
+    its printed text)."""
     global _building
     collect = _Collect()
     logger = logging.getLogger("docgen")
     logger.addHandler(collect)
     _building = True
+    findings = ""
     try:
+        if check is not None:
+            findings = check(spec)
         written = build(spec, out_dir=out_dir, formats=formats, templates=templates, style=style, parallel=parallel)
-        return _Outcome(written, None, tuple(collect.messages))
+        return _Outcome(written, None, tuple(collect.messages), findings=findings)
     except DocgenError as error:
-        return _Outcome([], str(error), tuple(collect.messages))
+        return _Outcome([], str(error), tuple(collect.messages), findings=findings)
     except KeyboardInterrupt:
         if os.getpid() != _parent_pid:  # a worker being stopped: its temporary files are gone, so just end
             os._exit(130)
         raise
     except Exception:  # a bug: this spec fails, the others go on
-        return _Outcome([], f"{spec}:\n{traceback.format_exc()}{INTERNAL_ERROR}", tuple(collect.messages), True)
+        message = f"{spec}:\n{traceback.format_exc()}{INTERNAL_ERROR}"
+        return _Outcome([], message, tuple(collect.messages), True, findings)
     finally:
         _building = False
         logger.removeHandler(collect)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # the build reports it
+        return 0
 
 
 def _check_names(specs: Sequence[Path], out_dir: Path | None, formats: tuple[str, ...]) -> None:
@@ -181,9 +197,12 @@ def build_many(
     style: str | None = None,
     progress: Callable[[int, int, int], None] | None = None,
     parallel: bool = False,
+    check: Callable[[Path], str] | None = None,
 ) -> BatchResult:
     """Build every spec, ``jobs`` processes at a time, continuing past failures. ``progress(done, total, failed)``
-    is called after each document. ``parallel``: each document's DOCX beside its PDF (see ``docgen.build``)."""
+    is called after each document. ``parallel``: each document's DOCX beside its PDF (see ``docgen.build``).
+    ``check(spec)``: run before each spec's build in the process that builds it (a function that pickles, for the
+    workers); its answers are in ``BatchResult.findings``."""
     paths = [Path(spec) for spec in specs]
     folder = Path(out_dir) if out_dir is not None else None
     fmts = tuple(dict.fromkeys(formats))
@@ -198,13 +217,15 @@ def build_many(
             progress(len(outcomes), len(paths), sum(1 for o in outcomes.values() if o.error))
 
     def arguments(index: int) -> tuple:
-        return paths[index], folder, fmts, tmpl, style, parallel and jobs <= 1
+        return paths[index], folder, fmts, tmpl, style, parallel and jobs <= 1, check
 
     if jobs <= 1 or len(paths) <= 1:
         for index in range(len(paths)):
             record(index, _build_one(*arguments(index)))
     else:
-        lost = _in_pool(list(range(len(paths))), arguments, jobs, record)
+        # The largest specs first: a long build started last would leave the other workers idle at the end.
+        order = sorted(range(len(paths)), key=lambda index: -_size(paths[index]))
+        lost = _in_pool(order, arguments, jobs, record)
         # A worker died (killed, out of memory) and took its pool with it: build the unfinished ones again, each
         # in a pool of its own, so that the one that kills its worker is the one reported.
         for index in lost:
@@ -221,4 +242,6 @@ def build_many(
         for warning in outcome.warnings:
             if warning not in result.warnings:
                 result.warnings.append(warning)
+        if check is not None:
+            result.findings.append((paths[index], outcome.findings))
     return result

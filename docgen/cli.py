@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import logging
 import os
 import signal
@@ -234,6 +235,11 @@ def _findings_text(specs: Sequence[Path], lexicon_files: Sequence[Path]) -> str:
     return "\n".join(lines)
 
 
+def _findings_text_of(spec: Path, lexicon_files: Sequence[Path]) -> str:
+    """``_findings_text`` of one spec (a module-level function: a batch's workers receive it pickled)."""
+    return _findings_text([spec], lexicon_files)
+
+
 def _build(args: argparse.Namespace) -> int:
     terminal = sys.stderr.isatty()
 
@@ -246,7 +252,7 @@ def _build(args: argparse.Namespace) -> int:
     # the command may fork a writer beside the other (a library never does): DOCGEN_NO_FORK=1 says not to
     parallel = os.environ.get("DOCGEN_NO_FORK") is None
 
-    def build(specs: list[Path]):  # type: ignore[no-untyped-def]
+    def build(specs: list[Path], check: Any = None):  # type: ignore[no-untyped-def]
         return build_many(
             specs,
             out_dir=args.out_dir,
@@ -256,6 +262,7 @@ def _build(args: argparse.Namespace) -> int:
             style=args.style,
             progress=progress,
             parallel=parallel,
+            check=check,
         )
 
     refused: list[Path] = []
@@ -272,6 +279,16 @@ def _build(args: argparse.Namespace) -> int:
         if report:
             print(report.decode("utf-8"), file=sys.stderr)
         result = built[0]
+    elif not args.strict and len(args.specs) > 1 and args.jobs > 1:
+        # Many specs on several cores: each is checked in the worker that builds it, its findings printed first
+        # (a clerk's lexicon that cannot be read is reported here, once).
+        from docgen.check import load_lexicons
+
+        load_lexicons(tuple(args.lexicon))
+        result = build(list(args.specs), functools.partial(_findings_text_of, lexicon_files=tuple(args.lexicon)))
+        for _spec, text in result.findings:
+            if text:
+                print(text, file=sys.stderr)
     else:
         from docgen.check import check_spec, format_findings, load_lexicons
 

@@ -237,6 +237,31 @@ def test_batch_continues_past_a_bad_spec(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "cli").iterdir()) == ["s0.docx", "s2.docx", "s3.docx"]
 
 
+def test_a_batch_checks_each_spec_in_its_worker_and_prints_the_findings(tmp_path: Path) -> None:
+    import functools
+
+    from docgen.cli import _findings_text_of
+
+    specs = []
+    for i in range(4):
+        path = tmp_path / f"s{i}.yaml"
+        body = "会议强调,要抓好落实。" if i in (1, 3) else "会议强调，要抓好落实。"
+        path.write_text(f"title: 标题{i}\nbody:\n  - {body}\n", encoding="utf-8")
+        specs.append(path)
+    check = functools.partial(_findings_text_of, lexicon_files=())
+    result = build_many(specs, tmp_path / "out", ["pdf"], jobs=2, check=check)
+    assert [spec.name for spec, _ in result.findings] == ["s0.yaml", "s1.yaml", "s2.yaml", "s3.yaml"]
+    assert [("D001" in text) for _, text in result.findings] == [False, True, False, True]
+    cli = run_cli("build", *map(str, specs), "-o", str(tmp_path / "cli"), "-j", "2", "-f", "pdf")
+    assert cli.returncode == 0 and cli.stderr.count("D001 必错") == 2
+    assert cli.stderr.index("s1.yaml") < cli.stderr.index("s3.yaml")  # in the order of the specs
+    assert sorted(p.name for p in (tmp_path / "cli").iterdir()) == ["s0.pdf", "s1.pdf", "s2.pdf", "s3.pdf"]
+    bad_lexicon = tmp_path / "words.yaml"
+    bad_lexicon.write_text("phrases: [1]\n", encoding="utf-8")
+    refused = run_cli("build", *map(str, specs), "-o", str(tmp_path / "x"), "-j", "2", "--lexicon", str(bad_lexicon))
+    assert refused.returncode == 2 and refused.stderr.count("词表条目") == 1  # said once, not once per spec
+
+
 def test_batch_refuses_two_specs_writing_the_same_file(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -1,0 +1,73 @@
+"""Benchmark: a batch of 20 specs built by one process (`-j 1`) and by two (`-j 2`), whole process.
+
+The 20 specs are docgen's example specs (specs/*.yaml, every kind, with their seals) and copies of the seed to make up
+the number, in a temporary folder. Each command builds all of them to PDF into an empty folder; the two commands
+are run in turn, run after run (this machine drifts), and the script prints the medians and their ratio. Not a
+test: nothing here asserts a time.
+
+    python bench/bench_batch.py              # 5 runs of each
+    python bench/bench_batch.py --runs 9 --formats docx,pdf
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "specs" / "jinan-2023-party-building.yaml"
+COUNT = 20
+
+
+def make_batch(folder: Path) -> list[Path]:
+    shutil.copytree(ROOT / "specs", folder / "specs")
+    specs = sorted((folder / "specs").glob("*.yaml"))
+    for number in range(COUNT - len(specs)):
+        copy = folder / "specs" / f"seed-copy-{number + 1:02d}.yaml"
+        shutil.copy(SEED, copy)
+        specs.append(copy)
+    return specs[:COUNT]
+
+
+def timed(command: list[str], out: Path) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command[:4])} … failed:\n{done.stderr[-2000:]}")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--formats", default="pdf", help="comma-separated: pdf, docx, ofd (default pdf)")
+    args = parser.parse_args()
+    compileall.compile_dir(str(ROOT / "docgen"), quiet=1)  # as an installed docgen runs (see bench_build.py)
+    formats = [flag for fmt in args.formats.split(",") for flag in ("-f", fmt.strip())]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        specs = make_batch(folder)
+        out = folder / "out"
+        times: dict[int, list[float]] = {1: [], 2: []}
+        for _ in range(args.runs):
+            for jobs in (1, 2):
+                command = [sys.executable, "-m", "docgen", "build", *map(str, specs), *formats, "-o", str(out)]
+                times[jobs].append(timed([*command, "-j", str(jobs)], out))
+        one, two = statistics.median(times[1]), statistics.median(times[2])
+    print(f"{COUNT} specs → {args.formats}, median of {args.runs} runs each, whole process ({os.cpu_count()} cores):")
+    print(f"  -j 1: {one:.2f} s   -j 2: {two:.2f} s   speed-up: {one / two:.2f}×")
+
+
+if __name__ == "__main__":
+    main()

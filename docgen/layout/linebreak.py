@@ -82,14 +82,24 @@ def text_width(text: str, role: str, metrics: Metrics) -> float:
 
 def clusters(chars: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     """Group (char, role) pairs into clusters no line break may fall inside."""
-    out: list[list[tuple[str, str]]] = []
+    return [cluster if type(cluster) is list else [cluster] for cluster in _clusters(chars)]  # type: ignore[misc]
+
+
+def _clusters(chars: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]] | tuple[str, str]]:
+    """``clusters``, with a cluster of one plain character (most of them) left as the bare (char, role) pair:
+    ``break_lines`` takes those without a list each."""
+    out: list[list[tuple[str, str]] | tuple[str, str]] = []
     glue_next = False
     latin_context = False  # the last letter or digit so far is half-width: LibreOffice then breaks by UAX #14
 
     def add(atom: list[tuple[str, str]]) -> None:
         nonlocal glue_next, latin_context
         first, last = atom[0][0], atom[-1][0]
-        before = out[-1][-1][0] if out else ""
+        if out:
+            tail = out[-1]
+            before = tail[0] if type(tail) is tuple else tail[-1][0]
+        else:
+            before = ""
         if out and (
             glue_next
             or first in NO_LINE_START
@@ -97,7 +107,10 @@ def clusters(chars: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
             or (first in OPEN_AFTER_WORD and before.isascii() and before.isalnum())  # 5G（ 第5（一）
             or (latin_context and _glued_after_latin(before, first))  # 第5条，“ 5%〔 （1）“
         ):
-            out[-1].extend(atom)
+            if type(tail) is tuple:
+                out[-1] = [tail, *atom]  # type: ignore[list-item]
+            else:
+                tail.extend(atom)  # type: ignore[union-attr]
         else:
             out.append(atom)  # a fresh list of its own: no copy
         glue_next = last in NO_LINE_END
@@ -122,9 +135,9 @@ def clusters(chars: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
                 add(atom)
                 atom = None
             if glue_next and out:
-                out[-1].append(item)
+                out[-1].append(item)  # type: ignore[union-attr]  # after an opening mark: a list (add made it)
             else:
-                out.append([item])
+                out.append(item)
             glue_next = latin_context = False
             previous, previous_word = ch, False
             continue
@@ -239,7 +252,25 @@ def break_lines(
         current.append(glyph)
         used += glyph.advance + glyph.gap
 
-    for cluster in clusters(chars):
+    for cluster in _clusters(chars):
+        if type(cluster) is tuple:  # one plain character (never a space): the general case below, for one glyph
+            pair = (previous, cluster)
+            known = placed.get(pair)
+            if known is None:
+                known = _glyph(previous, cluster, advances, gaps, advance_of, gap_of)
+                if len(placed) < _PAIRS_KEPT:
+                    placed[pair] = known
+            glyph, advance, gap, _ = known
+            previous = cluster
+            ink = 0.0 + (0.0 + advance + gap)  # as the loop below sums it
+            if current and used + ink > width - indent + EPSILON:
+                flush(last=False)
+            if current:
+                current.append(glyph)
+                used += ink + 0.0
+            else:
+                place(glyph)
+            continue
         glyphs = []
         ink = 0.0  # the cluster's width, trailing spaces excluded (they hang invisibly, as in Word)
         pending = 0.0  # width of spaces not yet followed by anything else

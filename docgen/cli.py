@@ -494,6 +494,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _collect_rarely() -> None:
+    """Tune the cyclic garbage collector for a build. A build allocates millions of small objects (a glyph, a
+    position, a run for every character) that live until the document is written, and few cycles; by default the
+    collector scans the young ones every 700 allocations and, every so often, every object alive, the whole layout
+    of a long document included: a fifth of a 1,000-page build. Here the objects the imports made are moved out of
+    its sight (``gc.freeze``), young objects are scanned every 50,000 allocations and everything rarely (a batch
+    worker building spec after spec still collects its cycles). A program that imports docgen keeps its own
+    settings; a service may choose the same."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 def run() -> NoReturn:
     """The ``docgen`` command: ``main()``, then leave without tearing the interpreter down.
 
@@ -501,6 +515,7 @@ def run() -> NoReturn:
     Python freeing each object and module one by one, 0.1 s of a 1 s build. So flush the standard streams and
     logging, and exit straight away."""
     hide_from_reportlab()
+    _collect_rarely()
     code = main()
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):

@@ -1,12 +1,14 @@
 """Benchmark: a batch of 20 specs built by one process (`-j 1`) and by two (`-j 2`), whole process.
 
-The 20 specs are docgen's example specs (specs/*.yaml, every kind, with their seals) and copies of the seed to make up
-the number, in a temporary folder. Each command builds all of them to PDF into an empty folder; the two commands
+The 20 specs are docgen's example specs (specs/*.yaml, every kind, with their seals; most are one to three pages) and
+copies of the seed to make up the number, in a temporary folder; with ``--seed`` they are 20 copies of the seed (21
+pages each). Each command builds all of them to PDF into an empty folder; the two commands
 are run in turn, run after run (this machine drifts), and the script prints the medians and their ratio. Not a
 test: nothing here asserts a time.
 
     python bench/bench_batch.py              # 5 runs of each
     python bench/bench_batch.py --runs 9 --formats docx,pdf
+    python bench/bench_batch.py --seed
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ SEED = ROOT / "specs" / "jinan-2023-party-building.yaml"
 COUNT = 20
 
 
-def make_batch(folder: Path) -> list[Path]:
+def make_batch(folder: Path, seed_only: bool) -> list[Path]:
     shutil.copytree(ROOT / "specs", folder / "specs")
-    specs = sorted((folder / "specs").glob("*.yaml"))
+    specs = [] if seed_only else sorted((folder / "specs").glob("*.yaml"))
     for number in range(COUNT - len(specs)):
         copy = folder / "specs" / f"seed-copy-{number + 1:02d}.yaml"
         shutil.copy(SEED, copy)
@@ -52,12 +54,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--formats", default="pdf", help="comma-separated: pdf, docx, ofd (default pdf)")
+    parser.add_argument("--seed", action="store_true", help="20 copies of the seed instead of the example specs")
     args = parser.parse_args()
     compileall.compile_dir(str(ROOT / "docgen"), quiet=1)  # as an installed docgen runs (see bench_build.py)
     formats = [flag for fmt in args.formats.split(",") for flag in ("-f", fmt.strip())]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        specs = make_batch(folder)
+        specs = make_batch(folder, args.seed)
         out = folder / "out"
         times: dict[int, list[float]] = {1: [], 2: []}
         for _ in range(args.runs):
@@ -65,7 +68,8 @@ def main() -> None:
                 command = [sys.executable, "-m", "docgen", "build", *map(str, specs), *formats, "-o", str(out)]
                 times[jobs].append(timed([*command, "-j", str(jobs)], out))
         one, two = statistics.median(times[1]), statistics.median(times[2])
-    print(f"{COUNT} specs → {args.formats}, median of {args.runs} runs each, whole process ({os.cpu_count()} cores):")
+    kind = "copies of the seed" if args.seed else "specs (the examples and copies of the seed)"
+    print(f"{COUNT} {kind} → {args.formats}, median of {args.runs} runs each, whole process ({os.cpu_count()} cores):")
     print(f"  -j 1: {one:.2f} s   -j 2: {two:.2f} s   speed-up: {one / two:.2f}×")
 
 

@@ -490,13 +490,14 @@ def test_sigterm_stops_a_parallel_batch_at_once(tmp_path: Path) -> None:
     process.send_signal(signal.SIGTERM)
     signalled = time.time()
     _, stderr = process.communicate(timeout=30)
-    assert process.returncode == 130 and "Traceback" not in stderr
+    assert process.returncode == 130 and "Traceback" not in stderr, (process.returncode, stderr[-2000:])
     finished = [p for p in out.iterdir()]
     # a file whose rename was already under way may land just after the signal on a loaded machine; no spec that
     # had not started is built (fewer files than specs, none written long after)
-    assert all(p.stat().st_mtime <= signalled + 1.5 for p in finished)
-    assert not [p for p in finished if p.name.startswith(".")]
-    assert len(finished) < len(specs)
+    late = {p.name: round(p.stat().st_mtime - signalled, 2) for p in finished}
+    assert all(delay <= 1.5 for delay in late.values()), late
+    assert not [p for p in finished if p.name.startswith(".")], late
+    assert len(finished) < len(specs), late
 
 
 def test_the_forked_writer_dies_with_its_parent(tmp_path: Path) -> None:

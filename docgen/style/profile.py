@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -260,10 +261,13 @@ def _load_layers(
         known = "、".join(sorted(p.stem for p in PROFILES_DIR.glob("*.yaml")))
         raise StyleError(f"找不到样式“{name}”", SourceRef(str(path)), hint=f"自带的样式：{known}；或写样式文件的路径")
     try:
-        text = decode_utf8(read_bounded(path, MAX_PROFILE_BYTES, "样式文件", StyleError), str(path))
-        doc = load_yaml(text, str(path), packaged=path.parent == PROFILES_DIR)
+        stat = os.stat(path)
+        doc = _parsed(str(path), stat.st_mtime_ns, stat.st_size, path.parent == PROFILES_DIR)
     except SpecError as exc:
         raise StyleError(exc.message, exc.source, exc.hint) from None
+    except OSError as exc:  # gone or unreadable since it was found: read_bounded words it
+        read_bounded(path, MAX_PROFILE_BYTES, "样式文件", StyleError)
+        raise StyleError(f"无法读取样式文件（{exc.strerror}）", SourceRef(str(path))) from None
     if not isinstance(doc.data, dict):
         raise StyleError("样式文件应写成“键: 值”的形式", SourceRef(str(path), 1, 1))
     parent = doc.data.get("extends")
@@ -271,6 +275,13 @@ def _load_layers(
     if parent:
         layers = _load_layers(parent, path.parent, (*seen, path), roots) + layers
     return layers
+
+
+@lru_cache(maxsize=32)
+def _parsed(path: str, mtime_ns: int, size: int, packaged: bool) -> YamlDocument:
+    """A profile file read and parsed, once per version of the file (its modification time and size)."""
+    text = decode_utf8(read_bounded(Path(path), MAX_PROFILE_BYTES, "样式文件", StyleError), path)
+    return load_yaml(text, path, packaged=packaged)
 
 
 def _check_section(r: _Reader, data: dict[str, Any], section: str, table: dict[str, Attribute]) -> None:
@@ -353,6 +364,9 @@ def load_profile(
     shaped like a profile, or the ``style:`` mapping of a spec with its positions, for errors that point into it).
     ``roots``: every profile file (but docgen's own) must lie inside one of these folders (untrusted specs)."""
     layers = _load_layers(name, base_dir, (), roots)
+    key = (str(_profile_path(name, base_dir)), *((layer.file, layer.text) for layer in layers))
+    if not overrides and key in _RESOLVED:  # the same files, word for word: the same (immutable) profile
+        return _RESOLVED[key]
     if overrides:
         if not isinstance(overrides, YamlDocument):
             overrides = YamlDocument(data=overrides, file="<overrides>", text="")
@@ -364,7 +378,17 @@ def load_profile(
         merged = _merge(merged, layer.data)
         for leaf in _leaves(layer.data, ()):
             origins[format_path(leaf)] = layer.ref(leaf)
-    return _resolve(_Reader(layers[-1]), merged, str(_profile_path(name, base_dir)), origins)
+    profile = _resolve(_Reader(layers[-1]), merged, str(_profile_path(name, base_dir)), origins)
+    if not overrides:
+        if len(_RESOLVED) >= 16:
+            _RESOLVED.pop(next(iter(_RESOLVED)))
+        _RESOLVED[key] = profile
+    return profile
+
+
+#: profiles resolved from files alone (no overrides), by their files' names and texts: a service rendering
+#: document after document with one profile resolves it once
+_RESOLVED: dict[tuple[str, ...], StyleProfile] = {}
 
 
 # -- resolving -----------------------------------------------------------------------------------------------------

@@ -261,13 +261,10 @@ def _load_layers(
         known = "、".join(sorted(p.stem for p in PROFILES_DIR.glob("*.yaml")))
         raise StyleError(f"找不到样式“{name}”", SourceRef(str(path)), hint=f"自带的样式：{known}；或写样式文件的路径")
     try:
-        stat = os.stat(path)
-        doc = _parsed(str(path), stat.st_mtime_ns, stat.st_size, path.parent == PROFILES_DIR)
+        text = decode_utf8(read_bounded(path, MAX_PROFILE_BYTES, "样式文件", StyleError), str(path))
+        doc = _parsed(str(path), text, path.parent == PROFILES_DIR)
     except SpecError as exc:
         raise StyleError(exc.message, exc.source, exc.hint) from None
-    except OSError as exc:  # gone or unreadable since it was found: read_bounded words it
-        read_bounded(path, MAX_PROFILE_BYTES, "样式文件", StyleError)
-        raise StyleError(f"无法读取样式文件（{exc.strerror}）", SourceRef(str(path))) from None
     if not isinstance(doc.data, dict):
         raise StyleError("样式文件应写成“键: 值”的形式", SourceRef(str(path), 1, 1))
     parent = doc.data.get("extends")
@@ -278,9 +275,9 @@ def _load_layers(
 
 
 @lru_cache(maxsize=32)
-def _parsed(path: str, mtime_ns: int, size: int, packaged: bool) -> YamlDocument:
-    """A profile file read and parsed, once per version of the file (its modification time and size)."""
-    text = decode_utf8(read_bounded(Path(path), MAX_PROFILE_BYTES, "样式文件", StyleError), path)
+def _parsed(path: str, text: str, packaged: bool) -> YamlDocument:
+    """A profile file's text parsed, once per text (read each time: a file edited between two builds of a service
+    is read anew, whatever its time stamp says)."""
     return load_yaml(text, path, packaged=packaged)
 
 

@@ -337,3 +337,19 @@ def test_font_pieces_found_by_shortcut_match_those_found_character_by_character(
         pinned += any(kind == "pinned" for _, kind in _segments(text))
     assert pinned > 500  # the marks after Latin text were really exercised
     assert _segments("第5“有关”规定") == [("第5", None), ("“", "pinned"), ("有关”规定", None)]
+
+
+def test_the_styles_part_made_once_per_profile_gives_the_same_files() -> None:
+    # A service renders document after document with one profile: the styles part is built for the first and
+    # parsed anew for the others. Every DOCX must be the bytes a fresh process writes.
+    from docgen.writers import docx as writer
+
+    specs = [SEED_SPEC, FULL_SPEC, SEED_SPEC]
+    fresh = []
+    for spec in specs:
+        writer._STYLES_XML.clear()
+        fresh.append(docgen.render(spec).to_docx())
+    writer._STYLES_XML.clear()
+    again = [docgen.render(spec).to_docx() for spec in specs]
+    assert again == fresh
+    assert writer._STYLES_XML  # the part was kept and used

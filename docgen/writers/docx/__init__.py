@@ -22,6 +22,7 @@ from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from docx.shared import Twips
 from docx.text.paragraph import Paragraph as WordParagraph
 from lxml import etree
@@ -100,7 +101,7 @@ class _DocxBuilder:
         # python-docx's default document holds one empty paragraph; start from nothing.
         for paragraph in list(doc.paragraphs):
             paragraph._p.getparent().remove(paragraph._p)
-        install_styles(doc, self.style)
+        _install_styles_once(doc, self.style)
         settings = doc.settings.element
         for tag in ("w:themeFontLang", "w:rsids", "w14:docId"):
             for element in settings.findall(qn(tag)):
@@ -897,6 +898,25 @@ def _segments_by_character(text: str) -> list[tuple[str, str | None]]:
         previous = kind
     pieces.append((text[start:], previous))
     return pieces
+
+
+#: the styles part as ``install_styles`` leaves it, by profile (the profile object itself kept, so that an id is
+#: never mistaken for another's): a service rendering document after document with one profile builds it once
+_STYLES_XML: dict[int, tuple[StyleProfile, bytes]] = {}
+
+
+def _install_styles_once(document: WordDocument, style: StyleProfile) -> None:
+    """``install_styles``, or the styles part it made for this profile object before, parsed anew (style profiles
+    are immutable; ``load_profile`` gives the same object for the same files)."""
+    part = document.part._styles_part
+    cached = _STYLES_XML.get(id(style))
+    if cached is not None and cached[0] is style:
+        part._element = parse_xml(cached[1])
+        return
+    install_styles(document, style)
+    if len(_STYLES_XML) >= 8:
+        _STYLES_XML.pop(next(iter(_STYLES_XML)))
+    _STYLES_XML[id(style)] = (style, part.blob)
 
 
 def _pinned_segments(text: str) -> list[tuple[str, str | None]]:

@@ -205,13 +205,13 @@ def _caches(metrics: Metrics) -> tuple[dict, dict, dict]:  # type: ignore[type-a
 def _glyph(
     previous: tuple[str, str] | None,
     item: tuple[str, str],
-    advances: dict,  # type: ignore[type-arg]
-    gaps: dict,  # type: ignore[type-arg]
+    caches: tuple[dict, dict, dict],  # type: ignore[type-arg]
     advance_of: Callable[[str, str], float],
     gap_of: Callable[[str, str, str, str], float],
 ) -> tuple[Glyph, float, float, bool]:
     """The glyph of ``item`` after ``previous`` (None at a paragraph's start), its advance, the gap before it and
-    whether it is a space."""
+    whether it is a space; kept in the document's pair cache (up to its bound)."""
+    advances, gaps, placed = caches
     ch, role = item
     advance = advances.get(item)
     if advance is None:
@@ -224,7 +224,10 @@ def _glyph(
         if gap is None:
             gap = gaps[pair] = gap_of(previous[0], previous[1], ch, role)
     # tuple.__new__: a Glyph without NamedTuple's Python-level constructor
-    return tuple.__new__(Glyph, (ch, role, advance, gap)), advance, gap, ch.isspace()
+    known = tuple.__new__(Glyph, (ch, role, advance, gap)), advance, gap, ch.isspace()
+    if len(placed) < _PAIRS_KEPT:
+        placed[(previous, item)] = known
+    return known
 
 
 def break_lines(
@@ -232,7 +235,8 @@ def break_lines(
 ) -> list[Line]:
     """Break (text, role) runs into lines at most ``width`` points wide; the first starts at ``first_indent``."""
     chars = [(ch, role) for text, role in runs for ch in text]
-    advances, gaps, placed = _caches(metrics)
+    caches = _caches(metrics)
+    placed = caches[2]
     advance_of, gap_of = metrics.advance, metrics.gap
     lines: list[Line] = []
     current: list[Glyph] = []
@@ -254,12 +258,7 @@ def break_lines(
 
     for cluster in _clusters(chars):
         if type(cluster) is tuple:  # one plain character (never a space): the general case below, for one glyph
-            pair = (previous, cluster)
-            known = placed.get(pair)
-            if known is None:
-                known = _glyph(previous, cluster, advances, gaps, advance_of, gap_of)
-                if len(placed) < _PAIRS_KEPT:
-                    placed[pair] = known
+            known = placed.get((previous, cluster)) or _glyph(previous, cluster, caches, advance_of, gap_of)
             glyph, advance, gap, _ = known
             previous = cluster
             ink = 0.0 + (0.0 + advance + gap)  # as the loop below sums it
@@ -276,12 +275,7 @@ def break_lines(
         pending = 0.0  # width of spaces not yet followed by anything else
         for item in cluster:
             # A glyph depends only on its character and the one before: made once per pair and shared (tuples)
-            pair = (previous, item)
-            known = placed.get(pair)
-            if known is None:
-                known = _glyph(previous, item, advances, gaps, advance_of, gap_of)
-                if len(placed) < _PAIRS_KEPT:
-                    placed[pair] = known
+            known = placed.get((previous, item)) or _glyph(previous, item, caches, advance_of, gap_of)
             glyph, advance, gap, space = known
             glyphs.append(glyph)
             previous = item

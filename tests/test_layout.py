@@ -3,6 +3,8 @@ balanced titles, and pages of 22 rows."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from docgen.layout.linebreak import balance_lines, break_lines, text_width
@@ -167,3 +169,21 @@ def test_the_typesetter_needs_no_pdf_library() -> None:
     code = "import sys, docgen.layout.pages; print(any(m.startswith('reportlab') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_line_break_caches_shared_between_documents_change_nothing() -> None:
+    # Documents measured the same way (one profile object, one Latin font) share their character-pair caches in a
+    # process; every document must come out as it does alone.
+    import docgen
+    from docgen.layout import metrics
+
+    root = Path(__file__).resolve().parent.parent
+    specs = [root / "specs" / name for name in ("notice.yaml", "letter.yaml", "jinan-2023-party-building.yaml")]
+    alone = []
+    for spec in specs:
+        metrics._SHARED_CACHES.clear()
+        alone.append(docgen.render(spec).to_pdf())
+    metrics._SHARED_CACHES.clear()
+    together = [docgen.render(spec).to_pdf() for spec in [*specs, *specs]]
+    assert together == alone + alone
+    assert metrics._SHARED_CACHES and all(caches[2] for _, caches in metrics._SHARED_CACHES.values())

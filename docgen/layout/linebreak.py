@@ -19,8 +19,9 @@ from typing import NamedTuple, Protocol
 from docgen.layout.chars import CLOSE_BEFORE_WORD, NO_LINE_END, NO_LINE_START, OPEN_AFTER_WORD, is_wide, is_word_char
 
 EPSILON = 0.01  # points: rounding slack when a line is filled exactly
-#: how many (character, character before) pairs a document keeps its glyphs for: a real text has tens of thousands;
-#: a text made of every possible pair computes the rest each time instead of filling memory
+#: how many (character, character before) pairs the caches keep glyphs and gaps for (and characters advances): a real
+#: text has tens of thousands; a text made of every possible pair computes the rest each time instead of filling
+#: memory
 _PAIRS_KEPT = 200_000
 
 
@@ -215,14 +216,18 @@ def _glyph(
     ch, role = item
     advance = advances.get(item)
     if advance is None:
-        advance = advances[item] = advance_of(ch, role)
+        advance = advance_of(ch, role)
+        if len(advances) < _PAIRS_KEPT:
+            advances[item] = advance
     if previous is None:
         gap = 0.0
     else:
         pair = (previous, item)
         gap = gaps.get(pair)
         if gap is None:
-            gap = gaps[pair] = gap_of(previous[0], previous[1], ch, role)
+            gap = gap_of(previous[0], previous[1], ch, role)
+            if len(gaps) < _PAIRS_KEPT:
+                gaps[pair] = gap
     # tuple.__new__: a Glyph without NamedTuple's Python-level constructor
     known = tuple.__new__(Glyph, (ch, role, advance, gap)), advance, gap, ch.isspace()
     if len(placed) < _PAIRS_KEPT:

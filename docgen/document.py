@@ -73,8 +73,7 @@ class Document:
                 return font_box(self.fonts[face])
 
             metrics = GridMetrics(self.style, latin_advances(self.fonts["latin"]), ink, box)
-            latin = self.fonts["latin"]
-            metrics.share_line_break_caches(self.style, (str(latin.path), latin.index, latin.family, latin.requested))
+            metrics.share_line_break_caches(self.style, self.fonts["latin"])
             self._layout = layout_document(self.model, self.style, metrics)
         return self._layout
 

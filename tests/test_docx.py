@@ -341,15 +341,15 @@ def test_font_pieces_found_by_shortcut_match_those_found_character_by_character(
 
 def test_the_styles_part_made_once_per_profile_gives_the_same_files() -> None:
     # A service renders document after document with one profile: the styles part is built for the first and
-    # parsed anew for the others. Every DOCX must be the bytes a fresh process writes.
-    from docgen.writers import docx as writer
+    # parsed anew for the others. Every DOCX must be the bytes a fresh process writes (a fresh profile each).
+    from docgen.style import load_profile, profile
 
     specs = [SEED_SPEC, FULL_SPEC, SEED_SPEC]
     fresh = []
     for spec in specs:
-        writer._STYLES_XML.clear()
+        profile._RESOLVED.clear()
         fresh.append(docgen.render(spec).to_docx())
-    writer._STYLES_XML.clear()
+    profile._RESOLVED.clear()
     again = [docgen.render(spec).to_docx() for spec in specs]
     assert again == fresh
-    assert writer._STYLES_XML  # the part was kept and used
+    assert "docx styles" in load_profile("gbt9704").derived  # the part was kept with the profile and used

@@ -173,17 +173,18 @@ def test_the_typesetter_needs_no_pdf_library() -> None:
 
 def test_line_break_caches_shared_between_documents_change_nothing() -> None:
     # Documents measured the same way (one profile object, one Latin font) share their character-pair caches in a
-    # process; every document must come out as it does alone.
+    # process; every document must come out as it does alone (with a profile of its own).
     import docgen
-    from docgen.layout import metrics
+    from docgen.style import profile
 
     root = Path(__file__).resolve().parent.parent
     specs = [root / "specs" / name for name in ("notice.yaml", "letter.yaml", "jinan-2023-party-building.yaml")]
     alone = []
     for spec in specs:
-        metrics._SHARED_CACHES.clear()
+        profile._RESOLVED.clear()
         alone.append(docgen.render(spec).to_pdf())
-    metrics._SHARED_CACHES.clear()
+    profile._RESOLVED.clear()
     together = [docgen.render(spec).to_pdf() for spec in [*specs, *specs]]
     assert together == alone + alone
-    assert metrics._SHARED_CACHES and all(caches[2] for _, caches in metrics._SHARED_CACHES.values())
+    shared = [value for key, value in load_profile("gbt9704").derived.items() if key[0] == "line breaks"]
+    assert shared and all(caches[2] for caches in shared)  # the pairs' glyphs were kept with the profile

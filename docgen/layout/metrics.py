@@ -51,10 +51,6 @@ def grid_tracking(style: StyleProfile, size: float) -> float:
     return math.floor((style.char_pitch - size) * 20) / 20
 
 
-#: line-break caches by (profile object's id, Latin font): the profile kept so that an id is never another's
-_SHARED_CACHES: dict[tuple[int, object], tuple[StyleProfile, tuple[dict, dict, dict]]] = {}  # type: ignore[type-arg]
-
-
 class GridMetrics:
     """Character advances and the space between neighbours, for one style profile.
 
@@ -85,18 +81,12 @@ class GridMetrics:
         self.pitch_twips = grid_pitch_twips(style)
         self._rows: dict[tuple[str, bool, bool], int] = {}
 
-    def share_line_break_caches(self, style: StyleProfile, latin_key: object) -> None:
+    def share_line_break_caches(self, style: StyleProfile, latin: object) -> None:
         """Use the line breaker's caches (advances, gaps, glyphs of character pairs) of earlier documents measured
-        the same way: the same profile object (profiles are immutable; ``load_profile`` gives one object for the
-        same files) and the same Latin font (``latin_key``). A service rendering document after document then
-        measures each character pair once."""
-        key = (id(style), latin_key)
-        found = _SHARED_CACHES.get(key)
-        if found is None or found[0] is not style:
-            if len(_SHARED_CACHES) >= 8:
-                _SHARED_CACHES.pop(next(iter(_SHARED_CACHES)))
-            found = _SHARED_CACHES[key] = (style, ({}, {}, {}))
-        self._line_break_caches = found[1]
+        the same way: the same profile and the same Latin font (``latin``, which measures Latin text), kept with
+        the profile (``StyleProfile.derived``). A service rendering document after document then measures each
+        character pair once."""
+        self._line_break_caches = style.derived.setdefault(("line breaks", latin), ({}, {}, {}))
 
     def rows(self, role: str, text: str) -> int:
         """Grid rows a line of ``text`` takes as Word's and LibreOffice's grids set it: the line box of the fonts

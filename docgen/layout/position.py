@@ -59,8 +59,7 @@ class _Positioner:
         #: the type area's left edge and width on the page being positioned (a landscape page has its own)
         self.left, self.width = style.margin_left, style.type_width
         self.top = style.margin_top
-        self._inks: dict[tuple[str, str], _Ink] = {}
-        self._role_inks: dict[str, dict[str, _Ink]] = {}  # the same inks by role, then character
+        self._inks: dict[str, dict[str, _Ink]] = {}  # by role, then character
         self._pens: dict[tuple[object, ...], Pen] = {}
 
     def face_of(self, role: str, ch: str) -> str:
@@ -85,8 +84,8 @@ class _Positioner:
 
     def ink(self, role_name: str, ch: str) -> _Ink:
         """How a character of a role is drawn (font, size, advance, colour), worked out once per document."""
-        key = (role_name, ch)
-        ink = self._inks.get(key)
+        inks = self._inks.setdefault(role_name, {})
+        ink = inks.get(ch)
         if ink is None:
             role = self.style.role(role_name)
             face_key = self.face_of(role_name, ch)
@@ -102,8 +101,7 @@ class _Positioner:
             pen = self._pens.get(pen_key)
             if pen is None:
                 pen = self._pens[pen_key] = Pen(ref, role.size, role.color, bold * role.size, scale)
-            ink = self._inks[key] = _Ink(pen, font, drawn, ch.isspace())
-            self._role_inks.setdefault(role_name, {})[ch] = ink
+            ink = inks[ch] = _Ink(pen, font, drawn, ch.isspace())
         return ink
 
     # -- lines -----------------------------------------------------------------------------------------------
@@ -195,16 +193,13 @@ class _Positioner:
         rather than glyph by glyph: this is done for every character of the document."""
         if not glyphs:
             return []
-        if len(xs) != len(glyphs):
-            raise ValueError("one x for every glyph")
         text = text or "".join([glyph[0] for glyph in glyphs])
         role = glyphs[0][1]
         if all([glyph[1] is role for glyph in glyphs]):  # a line is mostly one role: its inks by character
-            role_inks = self._role_inks.get(role) or {}
+            role_inks = self._inks.get(role) or {}
             inks = [role_inks.get(ch) or self.ink(role, ch) for ch in text]
         else:
-            known = self._inks
-            inks = [known.get((glyph[1], glyph[0])) or self.ink(glyph[1], glyph[0]) for glyph in glyphs]
+            inks = [self.ink(glyph[1], glyph[0]) for glyph in glyphs]
         pens = [None if ink.blank else ink.pen for ink in inks]  # a space ends a run and is not drawn
         cuts = [i for i in range(1, len(pens)) if pens[i] is not pens[i - 1]]
         widths = [ink.width for ink in inks]

@@ -158,6 +158,10 @@ class StyleProfile:
     metrics: dict[str, Any] = field(default_factory=dict)
     #: "roles.body.size" → where that value was set (file, line), for ``docgen styles explain``
     origins: dict[str, SourceRef] = field(default_factory=dict, compare=False, repr=False)
+    #: what stages work out from this profile alone and keep with it (the DOCX styles part, the line breaker's
+    #: measurements): a profile is immutable, and ``load_profile`` gives one object for the same files, so a
+    #: service rendering document after document works them out once; never given, never copied
+    derived: dict[object, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def type_width(self) -> float:

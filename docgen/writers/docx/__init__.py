@@ -900,23 +900,16 @@ def _segments_by_character(text: str) -> list[tuple[str, str | None]]:
     return pieces
 
 
-#: the styles part as ``install_styles`` leaves it, by profile (the profile object itself kept, so that an id is
-#: never mistaken for another's): a service rendering document after document with one profile builds it once
-_STYLES_XML: dict[int, tuple[StyleProfile, bytes]] = {}
-
-
 def _install_styles_once(document: WordDocument, style: StyleProfile) -> None:
-    """``install_styles``, or the styles part it made for this profile object before, parsed anew (style profiles
-    are immutable; ``load_profile`` gives the same object for the same files)."""
+    """``install_styles``, or the styles part it made for this profile before (kept with the profile, in
+    ``StyleProfile.derived``), parsed anew."""
     part = document.part._styles_part
-    cached = _STYLES_XML.get(id(style))
-    if cached is not None and cached[0] is style:
-        part._element = parse_xml(cached[1])
+    made = style.derived.get("docx styles")
+    if made is not None:
+        part._element = parse_xml(made)
         return
     install_styles(document, style)
-    if len(_STYLES_XML) >= 8:
-        _STYLES_XML.pop(next(iter(_STYLES_XML)))
-    _STYLES_XML[id(style)] = (style, part.blob)
+    style.derived["docx styles"] = part.blob
 
 
 def _pinned_segments(text: str) -> list[tuple[str, str | None]]:

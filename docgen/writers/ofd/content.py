@@ -229,28 +229,23 @@ class PageWriter:
 
     # -- rules and images ------------------------------------------------------------------------------------
     def _rule(self, out: list[str], rule: RuleItem) -> None:
-        """A horizontal line as a stroked path. The Boundary is twice the line's width high with the line in its
-        middle, so a reader that clips to the Boundary keeps the whole stroke; a vertical one the same way across."""
-        if rule.y1 is not None and abs(rule.y1 - rule.y) > 1e-6:
-            self._vertical(out, rule)
-            return
-        x0, x1 = sorted((um(rule.x0), um(rule.x1)))
+        """A straight line as a stroked path. Its Boundary is twice the line's width across with the line in its
+        middle, so a reader that clips to the Boundary keeps the whole stroke."""
         width = um(rule.width)
-        length = x1 - x0
+        if rule.y1 is not None and abs(rule.y1 - rule.y) > 1e-6:  # vertical (a table's border)
+            y0, y1 = sorted((um(rule.y), um(rule.end_y)))
+            length = y1 - y0
+            box = f"{mm(um(rule.x0) - width)} {mm(y0)} {mm(2 * width)} {mm(length)}"
+            path = f"M {mm(width)} 0 L {mm(width)} {mm(length)}"
+        else:
+            x0, x1 = sorted((um(rule.x0), um(rule.x1)))
+            length = x1 - x0
+            box = f"{mm(x0)} {mm(um(rule.y) - width)} {mm(length)} {mm(2 * width)}"
+            path = f"M 0 {mm(width)} L {mm(length)} {mm(width)}"
         out.append(
-            f'<ofd:PathObject ID="{self.ids.next()}" Boundary="{mm(x0)} {mm(um(rule.y) - width)} {mm(length)} '
-            f'{mm(2 * width)}" LineWidth="{mm(width)}"><ofd:StrokeColor Value="{rgb(rule.color)}"/>'
-            f"<ofd:AbbreviatedData>M 0 {mm(width)} L {mm(length)} {mm(width)}</ofd:AbbreviatedData></ofd:PathObject>\n"
-        )
-
-    def _vertical(self, out: list[str], rule: RuleItem) -> None:
-        y0, y1 = sorted((um(rule.y), um(rule.end_y)))
-        width = um(rule.width)
-        length = y1 - y0
-        out.append(
-            f'<ofd:PathObject ID="{self.ids.next()}" Boundary="{mm(um(rule.x0) - width)} {mm(y0)} {mm(2 * width)} '
-            f'{mm(length)}" LineWidth="{mm(width)}"><ofd:StrokeColor Value="{rgb(rule.color)}"/>'
-            f"<ofd:AbbreviatedData>M {mm(width)} 0 L {mm(width)} {mm(length)}</ofd:AbbreviatedData></ofd:PathObject>\n"
+            f'<ofd:PathObject ID="{self.ids.next()}" Boundary="{box}" LineWidth="{mm(width)}">'
+            f'<ofd:StrokeColor Value="{rgb(rule.color)}"/>'
+            f"<ofd:AbbreviatedData>{path}</ofd:AbbreviatedData></ofd:PathObject>\n"
         )
 
     def _image(self, out: list[str], image: ImageItem) -> StampPlace:

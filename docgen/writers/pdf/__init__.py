@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable
 from functools import lru_cache
-from itertools import repeat
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.rl_accel import escapePDF, fp_str
@@ -141,13 +139,7 @@ def _draw_run(text: _TextOps, run: GlyphRun, height: float) -> None:
             xs.clear()
         spacing = None
 
-    if isinstance(glyphs, PlainGlyphs):  # read straight from its arrays: no glyph is shaped or raised
-        placed: Iterable[tuple[float, str, float, int | None, float]] = zip(
-            glyphs.xs, glyphs.text, glyphs.advances, repeat(None), repeat(0.0)
-        )
-    else:
-        placed = glyphs
-    for x, char, advance, gid, dy in placed:
+    for x, char, advance, gid, dy in glyphs:
         if gid is not None:
             flush()
             text.place(pen, name, gid, char, advance, x, y + dy)
@@ -168,8 +160,7 @@ def _draw_plain(text: _TextOps, pen: Pen, name: str, glyphs: PlainGlyphs, y: flo
     glyph differs from the stretch's first by more than 0.005 pt. A justified line of Chinese is one stretch, found
     in one pass over the spaces."""
     xs, chars, advances = glyphs.xs, glyphs.text, glyphs.advances
-    count = len(chars)
-    if not count:
+    if not chars:
         return
     # the space before each glyph after the first: its x less where the glyph before it ends
     spaces = [x - (before + advance) for x, before, advance in zip(xs[1:], xs, advances, strict=False)]

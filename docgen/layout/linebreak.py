@@ -22,7 +22,7 @@ EPSILON = 0.01  # points: rounding slack when a line is filled exactly
 #: how many (character, character before) pairs the caches keep glyphs and gaps for (and characters advances): a real
 #: text has tens of thousands; a text made of every possible pair computes the rest each time instead of filling
 #: memory
-_PAIRS_KEPT = 200_000
+_PAIRS_KEPT = 50_000
 
 
 @dataclass(frozen=True)

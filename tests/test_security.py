@@ -555,6 +555,43 @@ def test_threads_rendering_rare_characters_share_fonts_safely(tmp_path: Path, mo
     assert errors == []
 
 
+def test_threads_cutting_subsets_of_one_face_get_the_programs_one_thread_gets() -> None:
+    # reportlab's subsetting moves the face's single read position: two threads cutting subsets of a shared face at
+    # once read each other's glyphs (a KeyError, or a wrong font program in a PDF). A switch interval of a
+    # microsecond makes the threads interleave within a subset.
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    from docgen.fonts.leanface import LeanFace
+
+    docgen.render({"title": "标题", "body": ["正文"]}).to_pdf()
+    faces = [pdfmetrics.getFont(name).face for name in pdfmetrics.getRegisteredFontNames()]
+    face = next(f for f in faces if isinstance(f, LeanFace) and all(c in f.charToGlyph for c in range(0x4E00, 0x5800)))
+    code_lists = [list(range(0x4E00 + 160 * i, 0x4E00 + 160 * (i + 1))) for i in range(16)]
+    expected = [TTFontFace.makeSubset(face, codes) for codes in code_lists]  # one at a time, nothing kept
+    got: dict[int, bytes] = {}
+    errors: list[str] = []
+
+    def work(i: int) -> None:
+        try:
+            got[i] = face.makeSubset(code_lists[i])
+        except Exception as exc:
+            errors.append(repr(exc))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(len(code_lists))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert [got[i] == expected[i] for i in range(len(code_lists))] == [True] * len(code_lists)
+
+
 # -- layouts that cannot hold the grid ----------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import mmap
 import pickle
 from array import array
+from collections import OrderedDict
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -21,6 +22,10 @@ from reportlab.pdfbase.ttfonts import TTFontFace
 from docgen.fonts.convert import FONT_LOCK
 
 __all__ = ["LeanFace"]
+
+#: how many subsets (the font program a PDF embeds for the characters it draws) a face keeps: the same document built
+#: again in a process (a service, a preview) asks for the same subset, and cutting one takes 5–10 ms
+SUBSETS_KEPT = 4
 
 #: The face's attributes kept as arrays; everything else is a handful of small values, pickled as they are.
 _TABLES = ("charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos", "_ttf_data")
@@ -139,6 +144,22 @@ class LeanFace(TTFontFace):
                 codes[glyph] = code
                 self.charToGlyph[code] = glyph
             return code
+
+    def makeSubset(self, subset: list[int]) -> bytes:
+        """reportlab's subset of these code points (a TrueType font program), kept for the last few code lists.
+        Under the font lock: reportlab's subsetting moves the face's one read position (``seek``), so two threads
+        cutting subsets of a shared face at once read each other's glyphs (a KeyError or a wrong program)."""
+        key = tuple(subset)
+        with FONT_LOCK:
+            kept = self.__dict__.setdefault("_subsets", OrderedDict())
+            program = kept.get(key)
+            if program is None:
+                program = kept[key] = super().makeSubset(subset)
+                while len(kept) > SUBSETS_KEPT:
+                    kept.popitem(last=False)
+            else:
+                kept.move_to_end(key)
+            return program
 
     def getCharWidth(self, code: int) -> float:
         """Advance of the character's glyph in 1/1000 em (reportlab's unit), the face's default if it has none."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 import mmap
 import pickle
 from array import array
-from collections import OrderedDict
 from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 

@@ -66,6 +66,9 @@ def _documented_date() -> dt.datetime:
     return dt.datetime(2000, 1, 1)
 
 
+_UNKNOWN = object()  # a style id not looked up yet (None is the default style's)
+
+
 class _DocxBuilder:
     def __init__(self, model: DocModel, paged: PagedDocument, style: StyleProfile, spec_data: object = None) -> None:
         self.spec_data = spec_data
@@ -75,7 +78,8 @@ class _DocxBuilder:
         self.pitch = line_pitch_twips(style)
         self.document: WordDocument = docx.Document()
         self.shape_id = 0
-        self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
+        #: style ids by (name, kind), kept with the profile that made the styles part
+        self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = style.derived.setdefault("docx style ids", {})
         styles = word_styles(style)
         self.paragraph_styles = {s.role: s.name for s in styles if s.kind == "paragraph"}
         self.paragraph_styles |= {name: "Normal" for name, role in style.roles.items() if role.word_style == "Normal"}
@@ -184,12 +188,13 @@ class _DocxBuilder:
                 oxml.right_to_left(r)
 
     def style_id(self, name: str, kind: WD_STYLE_TYPE) -> str | None:
-        """python-docx's id for a style name (None for the default style), looked up once: the lookup walks the
-        styles part each time."""
+        """python-docx's id for a style name (None for the default style), looked up once per profile: the lookup
+        walks the styles part each time, and the part is the profile's (``_install_styles_once``)."""
         key = (name, kind)
-        if key not in self._style_ids:
-            self._style_ids[key] = self.document.part.get_style_id(self.document.styles[name], kind)
-        return self._style_ids[key]
+        found = self._style_ids.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._style_ids[key] = self.document.part.get_style_id(self.document.styles[name], kind)
+        return found  # type: ignore[return-value]
 
     def paragraph(self, index: int, role: str, page: int) -> WordParagraph:
         if role not in self.paragraph_styles:  # pragma: no cover - the layout refused unknown roles already

@@ -20,6 +20,8 @@ drifts):
 - `docgen build SPEC -f pdf` and `docgen build SPEC -f docx -f pdf`;
 - Typst compiling the generated .typ to PDF in a fresh `python -c "import typst; typst.compile(…)"` (pip's package
   has no command-line program), and `python -c "import typst"` alone: the part of that which is not typesetting;
+- `python -c "import yaml, jinja2, reportlab…"`: importing the libraries a PDF build needs, before docgen's own
+  code and any work (the floor of docgen's whole-process time while it is written on them);
 - LibreOffice converting docgen's DOCX to PDF (`soffice --headless --convert-to pdf`, its own profile folder, with
   the fontconfig file of `docgen fonts --fontconfig` so that it draws with the same font files).
 In one process, after a warm-up: `docgen.render(spec)` + `to_pdf()` + `to_docx()` of the seed, and Typst compiling the
@@ -545,6 +547,10 @@ def prepare(sizes: list[int], folder: Path, families: dict[str, str], fonts: dic
     return prepared
 
 
+#: the third-party modules every PDF build imports (the spec, the template, the PDF objects and fonts)
+_LIBRARIES = "import yaml, jinja2.sandbox, reportlab.pdfgen.canvas, reportlab.pdfbase.ttfonts"
+
+
 def whole_process_commands(
     prepared: dict[int, Any], out: dict[str, Path], font_folders: list[str], lo_sizes: list[int], folder: Path
 ) -> dict[str, tuple[list[str], dict[str, str] | None]]:
@@ -553,6 +559,7 @@ def whole_process_commands(
     commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
         "python start-up": ([sys.executable, "-c", "pass"], None),
         "python + import typst": ([sys.executable, "-c", "import typst"], None),
+        "python + docgen's libraries": ([sys.executable, "-c", _LIBRARIES], None),
     }
     for n, (spec, typ, _) in prepared.items():
         commands[f"docgen pdf ×{n}"] = ([*build, str(spec), "-f", "pdf", "-o", str(out["docgen"])], None)
@@ -724,13 +731,15 @@ def print_markdown(r: dict[str, Any]) -> None:
         + "."
     )
     startup = sec("python + import typst") or 0.0
+    libraries = cell("python + docgen's libraries")
     typesetting = ", ".join(f"{(sec(f'typst ×{n}') or 0) - startup:.2f} s (×{n})" for n in r["sizes"])
     writing = ", ".join(f"{seconds * 1000:.0f} ms (×{n})" for n, seconds in r["typ_writing_seconds"].items())
     print(
         f'\nTypst\'s times include starting Python and importing typst: `python -c "import typst"` takes '
         f"{cell('python + import typst')}, Python alone {cell('python start-up')}; docgen's times include the same "
         f"Python start-up. Typst's typesetting alone is about {typesetting}. Writing the .typ from the spec (in "
-        f"Python, not in Typst's times): {writing}."
+        f"Python, not in Typst's times): {writing}. Importing the libraries docgen builds a PDF with (PyYAML, "
+        f"Jinja2, reportlab), before any of docgen's own code: {libraries}."
     )
     sizes = "; ".join(
         f"×{n} " + " / ".join(fmt(r["pdf_kb"][n].get(who), 0) for who in ("docgen", "typst", "libreoffice"))

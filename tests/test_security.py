@@ -592,6 +592,33 @@ def test_threads_cutting_subsets_of_one_face_get_the_programs_one_thread_gets() 
     assert [got[i] == expected[i] for i in range(len(code_lists))] == [True] * len(code_lists)
 
 
+def test_a_face_keeps_few_subsets_and_few_bytes_of_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A service fed documents of every rare character must not keep a megabyte subset per document.
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    from docgen.fonts import leanface
+
+    docgen.render({"title": "标题", "body": ["正文"]}).to_pdf()
+    faces = [pdfmetrics.getFont(name).face for name in pdfmetrics.getRegisteredFontNames()]
+    face = next(f for f in faces if isinstance(f, leanface.LeanFace) and 0x4E00 in f.charToGlyph)
+    small = [list(range(0x4E00 + 10 * i, 0x4E00 + 10 * (i + 1))) for i in range(6)]
+    for codes in small:
+        assert face.makeSubset(codes) == TTFontFace.makeSubset(face, codes)
+    kept = face.__dict__["_subsets"]
+    assert list(kept) == [tuple(codes) for codes in small[-leanface.SUBSETS_KEPT :]]
+    large = list(range(0x5000, 0x5800))
+    program = TTFontFace.makeSubset(face, large)
+    monkeypatch.setattr(leanface, "SUBSET_BYTES_KEPT", len(program) - 1)
+    assert face.makeSubset(large) == program  # given, but not kept, and the small ones stay
+    assert list(kept) == [tuple(codes) for codes in small[-leanface.SUBSETS_KEPT :]]
+    newest_two = [tuple(codes) for codes in small[-2:]]
+    room = sum(len(kept[key]) for key in newest_two) + len(TTFontFace.makeSubset(face, small[0]))
+    monkeypatch.setattr(leanface, "SUBSET_BYTES_KEPT", room)
+    face.makeSubset(small[0])  # the oldest two make room for it
+    assert list(kept) == [*newest_two, tuple(small[0])]
+
+
 # -- layouts that cannot hold the grid ----------------------------------------------------------------------------
 
 

@@ -23,9 +23,11 @@ from docgen.fonts.convert import FONT_LOCK
 
 __all__ = ["LeanFace"]
 
-#: how many subsets (the font program a PDF embeds for the characters it draws) a face keeps: the same document built
-#: again in a process (a service, a preview) asks for the same subset, and cutting one takes 5–10 ms
+#: how many subsets (the font program a PDF embeds for the characters it draws) a face keeps, and how many bytes of
+#: them at most: the same document built again in a process (a service, a preview) asks for the same subset, and
+#: cutting one takes 5–10 ms; a document of every rare character (a subset of megabytes) is not kept
 SUBSETS_KEPT = 4
+SUBSET_BYTES_KEPT = 4_000_000
 
 #: The face's attributes kept as arrays; everything else is a handful of small values, pickled as they are.
 _TABLES = ("charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos", "_ttf_data")
@@ -154,9 +156,11 @@ class LeanFace(TTFontFace):
             kept = self.__dict__.setdefault("_subsets", OrderedDict())
             program = kept.get(key)
             if program is None:
-                program = kept[key] = super().makeSubset(subset)
-                while len(kept) > SUBSETS_KEPT:
-                    kept.popitem(last=False)
+                program = super().makeSubset(subset)
+                if len(program) <= SUBSET_BYTES_KEPT:
+                    kept[key] = program
+                    while len(kept) > SUBSETS_KEPT or sum(map(len, kept.values())) > SUBSET_BYTES_KEPT:
+                        kept.popitem(last=False)
             else:
                 kept.move_to_end(key)
             return program

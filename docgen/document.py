@@ -6,6 +6,7 @@ into the document model, lay it out, write it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Iterable, Mapping
@@ -137,11 +138,32 @@ def _by_role(style: StyleProfile, chars: Mapping[str, frozenset[str]]) -> str:
 def _render_formats(document: Document, formats: list[str], parallel: bool) -> dict[str, bytes]:
     """Every format's bytes; with ``parallel`` (the command line's choice, never the library's), DOCX and PDF side
     by side on two cores where that is safe (see ``docgen.forked``)."""
+    if parallel and "pdf" in formats and can_fork():
+        _convert_fonts_beside(document.fonts)
     if parallel and set(formats) == {"docx", "pdf"} and can_fork():
         document.layout  # noqa: B018 - laid out once, before the fork, for both writers
         docx, pdf = run_beside(document.to_docx, document.to_pdf)
         return {fmt: docx if fmt == "docx" else pdf for fmt in formats}
     return {fmt: document.to_bytes(fmt) for fmt in formats}
+
+
+def _convert_fonts_beside(fonts: Mapping[str, ResolvedFace]) -> None:
+    """A first build on a machine converts each CFF face it uses for the PDF (3–5 s a face): with two or more to
+    convert, half of them in a forked child, beside the others. Each conversion lands in the font cache whole (or
+    not at all), where the build then finds it; a child that fails leaves its share to the build."""
+    from docgen.fonts.convert import converted, needs_conversion
+
+    pending = sorted({(face.path, face.index) for face in fonts.values() if needs_conversion(face.path, face.index)})
+    if len(pending) < 2:
+        return
+
+    def convert(share: list[tuple[Path, int]]) -> bytes:
+        for path, index in share:
+            with contextlib.suppress(Exception):  # a font that cannot be converted: the build reports it at its face
+                converted(path, index)
+        return b""
+
+    run_beside(lambda: convert(pending[1::2]), lambda: convert(pending[::2]))
 
 
 def _style_for(

@@ -268,11 +268,44 @@ def test_docx_beside_pdf_gives_the_same_files_as_one_after_the_other(
 
     forks = []
     monkeypatch.setattr(docgen.document, "can_fork", lambda: True)
-    monkeypatch.setattr(docgen.document, "run_beside", lambda *jobs: forks.append(1) or run_beside(*jobs))
+    monkeypatch.setattr(
+        docgen.document, "run_beside", lambda *jobs: forks.append(getattr(jobs[0], "__name__", "")) or run_beside(*jobs)
+    )
     forked = docgen.build(SEED_SPEC, tmp_path / "forked", parallel=True)
     serial = docgen.build(SEED_SPEC, tmp_path / "serial")  # a library call never forks its caller's process
-    assert forks == [1]
+    assert forks[-1:] == ["to_docx"]  # after the fonts' first conversions, if this machine had not made them yet
     assert [p.read_bytes() for p in forked] == [p.read_bytes() for p in serial]
+
+
+def test_a_first_build_converts_two_faces_side_by_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bare machine converts each CFF face (3–5 s): with parallel (the command line), half in a forked child. A
+    # conversion that fails, here or there, is left to the build, which reports it at its face.
+    import docgen.document
+    import docgen.fonts.convert as convert
+    from docgen.fonts import ResolvedFace
+
+    def face(key: str, name: str) -> ResolvedFace:
+        return ResolvedFace(key, name, name, tmp_path / f"{name}.otf", 0, "default")
+
+    fonts = {"fangsong": face("fangsong", "serif"), "heiti": face("heiti", "sans"), "kaiti": face("kaiti", "serif")}
+    monkeypatch.setattr(convert, "needs_conversion", lambda path, index: path.stem != "done")
+
+    def converted(path: Path, index: int) -> Path:
+        (tmp_path / f"{path.stem}.{os.getpid()}").write_text("")
+        if path.stem == "sans":
+            raise ValueError("不是字体")
+        return path
+
+    monkeypatch.setattr(convert, "converted", converted)
+    docgen.document._convert_fonts_beside(fonts)
+    made = sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".otf"))
+    assert [name.split(".")[0] for name in made] == ["sans", "serif"]  # each source once, though two faces use serif
+    assert len({name.split(".")[1] for name in made}) == 2  # in two processes
+    assert f"sans.{os.getpid()}" in made or f"serif.{os.getpid()}" in made
+    for path in tmp_path.iterdir():
+        path.unlink()
+    docgen.document._convert_fonts_beside({"fangsong": face("fangsong", "serif"), "heiti": face("heiti", "done")})
+    assert [p.name for p in tmp_path.iterdir()] == []  # one face to convert: nothing forked, the build converts it
 
 
 def test_an_error_in_the_forked_writer_reaches_the_caller() -> None:

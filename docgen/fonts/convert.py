@@ -95,11 +95,32 @@ def converted(path: Path, index: int, chars: Iterable[str] | None = None) -> Pat
         return _converted(path, index, chars)
 
 
+def needs_conversion(path: Path, index: int) -> bool:
+    """True when ``path`` is a CFF font whose GB2312 conversion is in no cache folder yet (its first build converts
+    it, 3–5 s). False for a file it cannot read: the build reports that at its face."""
+    try:
+        if path.suffix.lower() == ".pfb" or not is_postscript_outline(path, index):
+            return False
+        name = _cached_name(path, index, "gb2312")
+    except (OSError, struct.error):
+        return False
+    return not (cache_dir() / name).is_file() and not (_fallback_dir() / name).is_file()
+
+
+def _cached_name(path: Path, index: int, tag: str) -> str:
+    return f"{file_hash(path)[:20]}-{index}-{tag}-v{CACHE_VERSION}.ttf"
+
+
+def _fallback_dir() -> Path:
+    """Where conversions go when the cache folder cannot be made (a read-only home, a service account)."""
+    return Path(tempfile.gettempdir()) / f"docgen-fonts-{os.getuid() if hasattr(os, 'getuid') else 0}"
+
+
 def _converted(path: Path, index: int, chars: Iterable[str] | None) -> Path:
     wanted = gb2312_characters() if chars is None else frozenset(chars)
     source = file_hash(path)
     tag = "gb2312" if chars is None else "x" + hashlib.sha256("".join(sorted(wanted)).encode()).hexdigest()[:12]
-    target = cache_dir() / f"{source[:20]}-{index}-{tag}-v{CACHE_VERSION}.ttf"
+    target = cache_dir() / _cached_name(path, index, tag)
     if target.is_file():
         return target
     label = "GB2312 字符集" if chars is None else f"{len(wanted)} 个字符"
@@ -107,9 +128,7 @@ def _converted(path: Path, index: int, chars: Iterable[str] | None) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError:  # a read-only home (a sandbox, a service account): convert into the temp folder instead
-        target = (
-            Path(tempfile.gettempdir()) / f"docgen-fonts-{os.getuid() if hasattr(os, 'getuid') else 0}" / (target.name)
-        )
+        target = _fallback_dir() / target.name
         if target.is_file():
             return target
         target.parent.mkdir(parents=True, exist_ok=True)

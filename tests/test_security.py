@@ -555,33 +555,43 @@ def test_threads_rendering_rare_characters_share_fonts_safely(tmp_path: Path, mo
     assert errors == []
 
 
-def test_threads_cutting_subsets_of_one_face_get_the_programs_one_thread_gets() -> None:
-    # reportlab's subsetting moves the face's single read position: two threads cutting subsets of a shared face at
-    # once read each other's glyphs (a KeyError, or a wrong font program in a PDF). A switch interval of a
-    # microsecond makes the threads interleave within a subset.
+def _a_cjk_face():  # type: ignore[no-untyped-def]
+    """A registered LeanFace holding the first CJK block (whatever this machine's faces are)."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFontFace
 
     from docgen.fonts.leanface import LeanFace
 
     docgen.render({"title": "标题", "body": ["正文"]}).to_pdf()
     faces = [pdfmetrics.getFont(name).face for name in pdfmetrics.getRegisteredFontNames()]
-    face = next(f for f in faces if isinstance(f, LeanFace) and all(c in f.charToGlyph for c in range(0x4E00, 0x5800)))
-    code_lists = [list(range(0x4E00 + 160 * i, 0x4E00 + 160 * (i + 1))) for i in range(16)]
-    expected = [TTFontFace.makeSubset(face, codes) for codes in code_lists]  # one at a time, nothing kept
+    return next(f for f in faces if isinstance(f, LeanFace) and all(c in f.charToGlyph for c in range(0x4E00, 0x5800)))
+
+
+def _pairs(face, codes: range) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    return [(code, face.charToGlyph[code]) for code in codes]
+
+
+def test_threads_cutting_subsets_of_one_face_get_the_programs_one_thread_gets() -> None:
+    # reportlab's subsetting moves the face's single read position: two threads cutting subsets of a shared face at
+    # once would read each other's glyphs (a KeyError, or a wrong font program in a PDF). A switch interval of a
+    # microsecond makes the threads interleave within a subset.
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    face = _a_cjk_face()
+    pair_lists = [_pairs(face, range(0x4E00 + 160 * i + 1, 0x4E00 + 160 * (i + 1))) for i in range(16)]
+    expected = [TTFontFace.makeSubset(face, [code for code, _ in pairs]) for pairs in pair_lists]  # one at a time
     got: dict[int, bytes] = {}
     errors: list[str] = []
 
     def work(i: int) -> None:
         try:
-            got[i] = face.makeSubset(code_lists[i])
+            got[i] = face.subset_program(pair_lists[i])
         except Exception as exc:
             errors.append(repr(exc))
 
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     try:
-        threads = [threading.Thread(target=work, args=(i,)) for i in range(len(code_lists))]
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(len(pair_lists))]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -589,34 +599,42 @@ def test_threads_cutting_subsets_of_one_face_get_the_programs_one_thread_gets() 
     finally:
         sys.setswitchinterval(interval)
     assert errors == []
-    assert [got[i] == expected[i] for i in range(len(code_lists))] == [True] * len(code_lists)
+    assert [got[i] == expected[i] for i in range(len(pair_lists))] == [True] * len(pair_lists)
 
 
-def test_a_face_keeps_few_subsets_and_few_bytes_of_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A service fed documents of every rare character must not keep a megabyte subset per document.
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFontFace
-
+def test_a_process_keeps_few_subsets_and_few_bytes_of_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A service fed documents of every rare character (a new face for each set of them) must not keep a subset per
+    # document: the bound is the process's, whatever the number of faces.
     from docgen.fonts import leanface
 
-    docgen.render({"title": "标题", "body": ["正文"]}).to_pdf()
-    faces = [pdfmetrics.getFont(name).face for name in pdfmetrics.getRegisteredFontNames()]
-    face = next(f for f in faces if isinstance(f, leanface.LeanFace) and 0x4E00 in f.charToGlyph)
-    small = [list(range(0x4E00 + 10 * i, 0x4E00 + 10 * (i + 1))) for i in range(6)]
-    for codes in small:
-        assert face.makeSubset(codes) == TTFontFace.makeSubset(face, codes)
-    kept = face.__dict__["_subsets"]
-    assert list(kept) == [tuple(codes) for codes in small[-leanface.SUBSETS_KEPT :]]
-    large = list(range(0x5000, 0x5800))
-    program = TTFontFace.makeSubset(face, large)
-    monkeypatch.setattr(leanface, "SUBSET_BYTES_KEPT", len(program) - 1)
-    assert face.makeSubset(large) == program  # given, but not kept, and the small ones stay
-    assert list(kept) == [tuple(codes) for codes in small[-leanface.SUBSETS_KEPT :]]
-    newest_two = [tuple(codes) for codes in small[-2:]]
-    room = sum(len(kept[key]) for key in newest_two) + len(TTFontFace.makeSubset(face, small[0]))
-    monkeypatch.setattr(leanface, "SUBSET_BYTES_KEPT", room)
-    face.makeSubset(small[0])  # the oldest two make room for it
-    assert list(kept) == [*newest_two, tuple(small[0])]
+    face = _a_cjk_face()
+    programs = leanface._KeptPrograms()
+    monkeypatch.setattr(leanface, "_PROGRAMS", programs)
+    small = [_pairs(face, range(0x4E00 + 10 * i + 1, 0x4E00 + 10 * (i + 1))) for i in range(leanface.SUBSETS_KEPT + 3)]
+    for pairs in small:
+        face.subset_program(pairs)
+    assert len(programs) == leanface.SUBSETS_KEPT
+    monkeypatch.setattr(leanface, "SUBSET_BYTES_KEPT", programs.size() // 2)
+    large = _pairs(face, range(0x5000, 0x5800))
+    face.subset_program(large)  # larger than the bound: given, not kept
+    face.subset_program(small[0])
+    assert 0 < programs.size() <= leanface.SUBSET_BYTES_KEPT
+    assert len(programs) < leanface.SUBSETS_KEPT
+
+
+def test_a_document_draws_the_same_after_another_took_private_codes() -> None:
+    # Arabic is drawn with joining forms no character maps to, each given a code from plane 15's private use area.
+    # A document that types such a code point itself (U+F0000, drawn as an empty box) must come out the same before
+    # and after, and as in a fresh process: the kept subset and the character map are not changed by other
+    # documents' codes.
+    typed = {"title": "通知", "body": ["Report ABC\U000f0000XYZ 2026 abc"]}
+    arabic = {"title": "通知", "body": ["مرحبا بالعالم"]}
+    before = docgen.render(typed).to_pdf()
+    docgen.render(arabic).to_pdf()
+    after = docgen.render(typed).to_pdf()
+    script = f"import sys, docgen; sys.stdout.buffer.write(docgen.render({typed!r}).to_pdf())"
+    fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, timeout=120).stdout
+    assert before == after == fresh
 
 
 # -- layouts that cannot hold the grid ----------------------------------------------------------------------------

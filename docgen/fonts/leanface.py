@@ -9,8 +9,10 @@ reads. ``charWidths`` (a real dict, which reportlab's C width function insists o
 
 from __future__ import annotations
 
+import copy
 import mmap
 import pickle
+import threading
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
@@ -23,11 +25,46 @@ from docgen.fonts.convert import FONT_LOCK
 
 __all__ = ["LeanFace"]
 
-#: how many subsets (the font program a PDF embeds for the characters it draws) a face keeps, and how many bytes of
-#: them at most: the same document built again in a process (a service, a preview) asks for the same subset, and
+#: how many font subsets (the font program a PDF embeds for the glyphs it draws) a process keeps, and how many bytes
+#: of them at most: the same document built again in a process (a service, a preview) asks for the same subset, and
 #: cutting one takes 5–10 ms; a document of every rare character (a subset of megabytes) is not kept
-SUBSETS_KEPT = 4
-SUBSET_BYTES_KEPT = 4_000_000
+SUBSETS_KEPT = 8
+SUBSET_BYTES_KEPT = 8_000_000
+
+
+class _KeptPrograms:
+    """Subsets by (font file, subfont, the (code, glyph) pairs), the most recently used kept; one per process, shared
+    by every face and thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+
+    def get(self, key: tuple[object, ...]) -> bytes | None:
+        with self._lock:
+            program = self._kept.get(key)
+            if program is not None:
+                self._kept.move_to_end(key)
+            return program
+
+    def put(self, key: tuple[object, ...], program: bytes) -> None:
+        if len(program) > SUBSET_BYTES_KEPT:
+            return
+        with self._lock:
+            self._kept[key] = program
+            while len(self._kept) > SUBSETS_KEPT or sum(map(len, self._kept.values())) > SUBSET_BYTES_KEPT:
+                self._kept.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def size(self) -> int:
+        """Bytes kept."""
+        with self._lock:
+            return sum(map(len, self._kept.values()))
+
+
+_PROGRAMS = _KeptPrograms()
 
 #: The face's attributes kept as arrays; everything else is a handful of small values, pickled as they are.
 _TABLES = ("charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos", "_ttf_data")
@@ -135,35 +172,41 @@ class LeanFace(TTFontFace):
 
     def private_code(self, glyph: int) -> int:
         """A code point for a glyph no character maps to (a joining form HarfBuzz chose), from plane 15's private
-        use area and mapped to it here, so reportlab's subsetting keeps the glyph. The same glyph, the same code."""
+        use area, outside the face's own character map. The same glyph, the same code. Not added to the character
+        map: a character typed in a document is drawn from the font's own map alone, and the subset gets the glyph
+        from the (code, glyph) pairs it is cut for (``subset_program``)."""
         with FONT_LOCK:  # faces are shared by the documents of every thread
             codes = self.__dict__.setdefault("_private_codes", {})
+            taken = self.__dict__.setdefault("_private_codes_taken", set())
             code = codes.get(glyph)
             if code is None:
                 code = 0xF0000 + len(codes)
-                while code in self.charToGlyph:
+                while code in self.charToGlyph or code in taken:
                     code += 1
                 codes[glyph] = code
-                self.charToGlyph[code] = glyph
+                taken.add(code)
             return code
 
+    def subset_program(self, pairs: Sequence[tuple[int, int]]) -> bytes:
+        """reportlab's subset (a TrueType font program) of these (code point, glyph) pairs, their glyphs numbered
+        from 1 in order of first use (0 is .notdef). A function of the pairs alone: the face's character map is
+        not read, so no other document's codes can change what this one gets. Cut on a copy of the face with its
+        own read position (reportlab's subsetting moves it as it reads: two threads sharing one would read each
+        other's glyphs), and kept for the same pairs again (``_PROGRAMS``)."""
+        key = (self.filename, self.subfontNameX, tuple(pairs))
+        program = _PROGRAMS.get(key)
+        if program is None:
+            view = copy.copy(self)  # the arrays and the mapped file shared, nothing of them changed
+            view.charToGlyph = dict(pairs)  # type: ignore[assignment]
+            program = TTFontFace.makeSubset(view, [code for code, _ in pairs])
+            _PROGRAMS.put(key, program)
+        return program
+
     def makeSubset(self, subset: list[int]) -> bytes:
-        """reportlab's subset of these code points (a TrueType font program), kept for the last few code lists.
-        Under the font lock: reportlab's subsetting moves the face's one read position (``seek``), so two threads
-        cutting subsets of a shared face at once read each other's glyphs (a KeyError or a wrong program)."""
-        key = tuple(subset)
+        """reportlab's own subsetting (docgen cuts its subsets with ``subset_program``), under the font lock: it
+        moves the face's one read position."""
         with FONT_LOCK:
-            kept = self.__dict__.setdefault("_subsets", OrderedDict())
-            program = kept.get(key)
-            if program is None:
-                program = super().makeSubset(subset)
-                if len(program) <= SUBSET_BYTES_KEPT:
-                    kept[key] = program
-                    while len(kept) > SUBSETS_KEPT or sum(map(len, kept.values())) > SUBSET_BYTES_KEPT:
-                        kept.popitem(last=False)
-            else:
-                kept.move_to_end(key)
-            return program
+            return super().makeSubset(subset)
 
     def getCharWidth(self, code: int) -> float:
         """Advance of the character's glyph in 1/1000 em (reportlab's unit), the face's default if it has none."""

@@ -3,9 +3,9 @@
 reportlab embeds a TrueType font as simple fonts of 256 glyphs each; a page of Chinese uses a few hundred distinct
 characters, so nearly every line switched fonts a dozen times, each switch a new string to place. As a composite
 font every glyph the document uses is in one subset and a run of text is one string of 2-byte codes (CIDs). The
-subset itself is cut by reportlab's ``makeSubset``; this module numbers the characters and glyphs and writes the
-font dictionaries, the widths, the CID → glyph map and the ToUnicode map (characters beyond the BMP as surrogate
-pairs, so 𠮷 and emoji copy out of the PDF as themselves).
+subset itself is cut by reportlab's ``makeSubset`` (``LeanFace.subset_program``); this module numbers the characters
+and glyphs and writes the font program, the font dictionaries, the widths, the CID → glyph map and the ToUnicode map
+(characters beyond the BMP as surrogate pairs, so 𠮷 and emoji copy out of the PDF as themselves).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import struct
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTFont
 
 __all__ = ["CidFont"]
 
@@ -32,7 +32,9 @@ class CidFont:
         # character shares .notdef: so every character, drawn or not, copies out of the PDF as itself.
         self._cids: dict[int, int] = {}  # code point → CID
         self._shaped: dict[tuple[int, str], int] = {}  # (glyph id in the face, text it stands for) → CID
-        self._codes: list[int] = []  # code points by CID - 1: the order makeSubset numbers glyphs in
+        #: (code point, glyph in the face) of every CID drawn with a glyph other than .notdef, in order: what the
+        #: subset is cut for (it numbers glyphs in that order)
+        self._pairs: list[tuple[int, int]] = []
         self._glyphs: dict[int, int] = {0: 0}  # glyph id in the face → glyph id in the subset
         self._gids = [0]  # CID → glyph id in the subset (the CIDToGIDMap)
         self._texts = [""]  # CID → the text it copies out as (ToUnicode)
@@ -70,7 +72,8 @@ class CidFont:
         """A new CID for ``code`` (drawn with ``glyph``), numbered as makeSubset numbers glyphs: in order of the
         codes' first use, .notdef first."""
         cid = len(self._gids)
-        self._codes.append(code)
+        if glyph:  # .notdef is the subset's glyph 0 whatever asks for it
+            self._pairs.append((code, glyph))
         gid = self._glyphs.get(glyph)
         if gid is None:
             gid = self._glyphs[glyph] = len(self._glyphs)
@@ -94,12 +97,7 @@ class CidFont:
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
         face = self.face
         base_name = (SUBSETN(self.number) + b"+" + face.name + face.subfontNameX).decode("pdfdoc")
-        descriptor = face.addSubsetObjects(doc, base_name, self._codes)
-        program = doc.idToObject.get(f"fontFile:{face.filename}({base_name})")
-        if program is not None and getattr(program, "filters", None):
-            from docgen.writers.pdf.flate import CACHED_FLATE
-
-            program.filters = [CACHED_FLATE]  # the same bytes as reportlab's, compressed once
+        descriptor = self._descriptor(doc, base_name)
         widths = " ".join(fp_str(width) for width in self._widths[1:])
         cid_to_gid = _stream(doc, struct.pack(f">{len(self._gids)}H", *self._gids))
         descendant = pdfdoc.PDFDictionary(
@@ -116,7 +114,7 @@ class CidFont:
                 ),
                 "FontDescriptor": descriptor,
                 "DW": fp_str(face.defaultWidth),
-                "W": f"[1 [{widths}]]" if self._codes else "[]",
+                "W": f"[1 [{widths}]]" if len(self._gids) > 1 else "[]",
                 "CIDToGIDMap": doc.Reference(cid_to_gid, f"cidToGidMap:{base_name}"),
             }
         )
@@ -132,6 +130,35 @@ class CidFont:
             }
         )
         doc.idToObject["BasicFonts"].dict[self.internal_name] = doc.Reference(font, self.internal_name)
+
+    def _descriptor(self, doc: pdfdoc.PDFDocument, base_name: str) -> pdfdoc.PDFObjectReference:
+        """The font program (the subset, compressed once: ``flate``) and its descriptor, as reportlab's
+        ``addSubsetObjects`` writes them."""
+        face = self.face
+        program = pdfdoc.PDFStream()
+        program.content = face.subset_program(self._pairs)
+        program.dictionary["Length1"] = len(program.content)
+        if doc.compression:
+            from docgen.writers.pdf.flate import CACHED_FLATE
+
+            program.filters = [CACHED_FLATE]  # the same bytes as reportlab's, compressed once
+        program_ref = doc.Reference(program, f"fontFile:{face.filename}({base_name})")
+        descriptor = pdfdoc.PDFDictionary(
+            {
+                "Type": "/FontDescriptor",
+                "Ascent": face.ascent,
+                "CapHeight": face.capHeight,
+                "Descent": face.descent,
+                "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+                "FontBBox": pdfdoc.PDFArray(face.bbox),
+                "FontName": pdfdoc.PDFName(base_name),
+                "ItalicAngle": face.italicAngle,
+                "StemV": face.stemV,
+                "FontFile2": program_ref,
+                "MissingWidth": face.defaultWidth,
+            }
+        )
+        return doc.Reference(descriptor, "fontDescriptor:" + base_name)
 
     def _to_unicode(self) -> str:
         # A glyph that is the second of its cluster (a mark HarfBuzz split off) copies out as nothing.

@@ -96,15 +96,14 @@ def converted(path: Path, index: int, chars: Iterable[str] | None = None) -> Pat
 
 
 def needs_conversion(path: Path, index: int) -> bool:
-    """True when ``path`` is a CFF font whose GB2312 conversion is in no cache folder yet (its first build converts
-    it, 3–5 s). False for a file it cannot read: the build reports that at its face."""
+    """True when ``path`` is a CFF font whose GB2312 conversion is not in the cache folder yet (its first build
+    converts it, 3–5 s). False for a file it cannot read: the build reports that at its face."""
     try:
         if path.suffix.lower() == ".pfb" or not is_postscript_outline(path, index):
             return False
-        name = _cached_name(path, index, "gb2312")
+        return not (cache_dir() / _cached_name(path, index, "gb2312")).is_file()
     except (OSError, struct.error):
         return False
-    return not (cache_dir() / name).is_file() and not (_fallback_dir() / name).is_file()
 
 
 def _cached_name(path: Path, index: int, tag: str) -> str:
@@ -133,7 +132,8 @@ def _converted(path: Path, index: int, chars: Iterable[str] | None) -> Path:
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
     ps_name = f"Docgen{source[:8]}{tag[:8]}"
-    fd, tmp = tempfile.mkstemp(prefix=".conv-", suffix=".ttf", dir=target.parent)
+    _remove_abandoned(target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_TEMPORARY, suffix=".ttf", dir=target.parent)
     os.close(fd)
     try:
         with quiet_fonttools():
@@ -143,6 +143,23 @@ def _converted(path: Path, index: int, chars: Iterable[str] | None) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
     return target
+
+
+_TEMPORARY = ".conv-"  # the prefix of a conversion being written
+_ABANDONED_AFTER = 600  # seconds: no conversion takes that long, so an older temporary file was left by a killed one
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Temporary files of conversions whose process was killed before it could remove them (SIGKILL, a power cut)."""
+    import time
+
+    limit = time.time() - _ABANDONED_AFTER
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith(_TEMPORARY) and entry.name.endswith(".ttf"):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < limit:
+                        os.unlink(entry.path)
 
 
 @lru_cache(maxsize=4)
@@ -172,7 +189,86 @@ def _outline_drawer(path: Path, index: int, source: TTFont) -> Callable[[str, An
     except Exception:  # any failure: fontTools draws instead
         return lambda name, pen: glyph_set[name].draw(pen)
     glyph_id = source.getReverseGlyphMap()
-    return lambda name, pen: font.draw_glyph_with_pen(glyph_id[name], pen)
+
+    def draw(name: str, pen: Any) -> None:
+        guarded = _GuardedPen(pen)
+        font.draw_glyph_with_pen(glyph_id[name], guarded)
+        if guarded.error is not None:
+            raise guarded.error
+
+    return draw
+
+
+@contextlib.contextmanager
+def _signals_between_glyphs() -> Iterator[Callable[[], None]]:
+    """Ctrl-C and SIGTERM held while glyphs are drawn and acted on between two glyphs, by calling what this yields
+    (and on leaving): HarfBuzz draws through Python callbacks, and an exception raised in one, which a signal
+    handler may do at any instruction, is printed and dropped by uharfbuzz, leaving a glyph half drawn. Only the
+    main thread receives signals: elsewhere this changes nothing."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: None
+        return
+    held: list[tuple[int, Any]] = []
+    handlers = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(number)
+        if callable(handler):  # a Python handler (KeyboardInterrupt's, the command line's): it raises
+            handlers[number] = handler
+            signal.signal(number, lambda number, frame: held.append((number, frame)))
+
+    def deliver() -> None:
+        if held:
+            restore()
+            number, frame = held[0]
+            held.clear()
+            handlers[number](number, frame)
+
+    def restore() -> None:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+    try:
+        yield deliver
+    finally:
+        restore()
+    deliver()
+
+
+class _GuardedPen:
+    """A pen for HarfBuzz to draw on that keeps the first exception raised in it. uharfbuzz calls the pen from C
+    and only prints an exception raised there: the glyph would be left half drawn and the conversion cached with
+    it. ``draw`` raises the kept exception once HarfBuzz returns."""
+
+    def __init__(self, pen: Any) -> None:
+        self.pen = pen
+        self.error: BaseException | None = None
+
+    def _call(self, method: str, *args: Any) -> None:
+        if self.error is None:
+            try:
+                getattr(self.pen, method)(*args)
+            except BaseException as error:  # kept; draw raises it after HarfBuzz returns
+                self.error = error
+
+    def moveTo(self, point: Any) -> None:  # the pen protocol names its methods so
+        self._call("moveTo", point)
+
+    def lineTo(self, point: Any) -> None:
+        self._call("lineTo", point)
+
+    def curveTo(self, *points: Any) -> None:
+        self._call("curveTo", *points)
+
+    def qCurveTo(self, *points: Any) -> None:
+        self._call("qCurveTo", *points)
+
+    def closePath(self) -> None:
+        self._call("closePath")
+
+    def endPath(self) -> None:
+        self._call("endPath")
 
 
 def _convert(path: Path, index: int, wanted: frozenset[str], out: Path, ps_name: str) -> None:
@@ -186,11 +282,13 @@ def _convert(path: Path, index: int, wanted: frozenset[str], out: Path, ps_name:
     order = [".notdef", *sorted(set(mapping.values()) - {".notdef"})]
     draw = _outline_drawer(path, index, source)
     glyphs = {}
-    for name in order:
-        pen = TTGlyphPen(None)
-        # CFF outer contours run counter-clockwise, TrueType's clockwise.
-        draw(name, Cu2QuPen(pen, MAX_ERROR, reverse_direction=True))
-        glyphs[name] = pen.glyph()
+    with _signals_between_glyphs() as deliver:
+        for name in order:
+            deliver()
+            pen = TTGlyphPen(None)
+            # CFF outer contours run counter-clockwise, TrueType's clockwise.
+            draw(name, Cu2QuPen(pen, MAX_ERROR, reverse_direction=True))
+            glyphs[name] = pen.glyph()
 
     upem = source["head"].unitsPerEm
     builder = FontBuilder(upem, isTTF=True)

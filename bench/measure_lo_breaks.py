@@ -32,8 +32,6 @@ import argparse
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 from collections import defaultdict
@@ -51,6 +49,10 @@ from docgen.fonts.fontconfig import fontconfig_file
 from docgen.layout.chars import is_wide
 from docgen.layout.linebreak import clusters, text_width
 from docgen.layout.metrics import GridMetrics, latin_width
+
+# isort: split
+# bench/lo_lab.py, found as this script's folder is on sys.path
+import lo_lab
 
 MM = 72 / 25.4
 TYPE_BOTTOM = (37 + 225) * MM  # below it: the page number
@@ -375,9 +377,7 @@ class Setup:
 
 
 def setup() -> Setup:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        sys.exit("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    exe = lo_lab.find_soffice()
     doc = docgen.render({"kind": "notice", "header": HEADER, "title": "测试", "body": ["正文。"]})
     style = doc.style
     role = style.role(ROLE)
@@ -498,19 +498,12 @@ def split_paragraphs(lines: Sequence[str], texts: Sequence[str]) -> list[list[st
 
 
 def convert(s: Setup, docx: Path) -> Path:
+    """One document, with a profile of its own: the documents convert in parallel."""
     out = docx.parent / "lo"
     out.mkdir(exist_ok=True)
     profile = docx.parent / f"profile-{docx.stem}"
-    command = [s.soffice, "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf"]
-    subprocess.run(
-        [*command, "--outdir", str(out), str(docx)],
-        check=True,
-        env=dict(os.environ, FONTCONFIG_FILE=str(s.fontconfig)),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=600,
-    )
-    return out / (docx.stem + ".pdf")
+    (pdf,) = lo_lab.convert_to_pdf(s.soffice, [docx], out, profile, env=lo_lab.fontconfig_env(s.fontconfig))
+    return pdf
 
 
 def measure(s: Setup, all_cases: list[Case], folder: Path) -> None:
@@ -656,12 +649,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     for c in all_cases:
         if min(c.slack, c.overflow) < MARGIN:
             print(f"note: {c.first} → {c.second} fits by only {min(c.slack, c.overflow)} pt", file=sys.stderr)
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        measure(s, all_cases, args.keep)
-    else:
-        with tempfile.TemporaryDirectory(prefix="lo-breaks-") as folder:
-            measure(s, all_cases, Path(folder))
+    with lo_lab.lab_folder(args.keep, "lo-breaks-") as folder:
+        measure(s, all_cases, folder)
     if args.json:
         rows = [{**asdict(c), "lo": c.lo, "text": c.text} for c in all_cases]
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")

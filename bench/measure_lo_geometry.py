@@ -16,45 +16,64 @@ fonts-wqy-microhei fonts-liberation). Not a test: nothing here asserts; the tabl
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import logging
-import math
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import zipfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import docx
 import pdfplumber
-from docx.oxml.ns import qn
 from fontTools import subset
-from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image, ImageChops, ImageDraw
 
+# isort: split
+# bench/lo_lab.py, found as this script's folder is on sys.path
+import lo_lab
+from lo_lab import (
+    BOTTOM,
+    LEFT,
+    LIB,
+    PAGE_H,
+    PAGE_W,
+    PITCH,
+    RIGHT,
+    SUNG,
+    TOP,
+    W_NS,
+    Page,
+    VMetrics,
+    baseline,
+    blank_document,
+    exact_ascent,
+    font_vmetrics,
+    grid_border,
+    grid_line,
+    lines_of,
+    md_table,
+    save_docx,
+    summary,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "jinan-2023-party-building.yaml"
 
-SUNG, KAI, WQY, LIB = "AR PL SungtiL GB", "AR PL KaitiM GB", "WenQuanYi Micro Hei", "Liberation Serif"
+KAI, WQY = "AR PL KaitiM GB", "WenQuanYi Micro Hei"
 SHORT = {SUNG: "Sungti", KAI: "Kaiti", WQY: "WQY Hei", LIB: "Liberation"}
 
-# The page of every experiment, in twips (what docgen writes: 37/35/28/26 mm rounded to twips).
-PAGE_W, PAGE_H = 11906, 16838
-TOP, BOTTOM, LEFT, RIGHT = 2098, 1984, 1587, 1474
-PITCH = 579
+# The page of every experiment is lo_lab's (PAGE_W … PITCH: docgen's 公文 A4).
 TYPE_WIDTH_PT = (PAGE_W - LEFT - RIGHT) / 20
 EMU_PER_PT = 12700
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NAMESPACES = (
     f'xmlns:w="{W_NS}" '
     'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
@@ -66,109 +85,7 @@ NAMESPACES = (
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Formulas (twips unless said otherwise): what docs/libreoffice-geometry.md states, used as the predictions here.
-
-
-def grid_border(pitch: int = PITCH, top: int = TOP, bottom: int = BOTTOM) -> int:
-    """LibreOffice shrinks the body to a whole number of grid lines and centres it: the first line starts this far
-    below the top margin (9 twips for 579 on 公文 A4)."""
-    body = PAGE_H - top - bottom
-    return (body - body // pitch * pitch) // 2
-
-
-def exact_ascent(height: int) -> int:
-    """Baseline below the top of an exact-height line (no grid, snapToGrid=0, or inside a frame): 80 %, truncated."""
-    return 4 * height // 5
-
-
-@dataclass(frozen=True)
-class VMetrics:
-    """Vertical font metrics as LibreOffice 7.4 on Linux takes them, in em: ascent + line gap, descent."""
-
-    ascent: float
-    descent: float
-    gap: float
-    upm: int
-
-    @property
-    def above(self) -> float:  # the line gap is added above the ascent
-        return self.ascent + self.gap
-
-
-def font_vmetrics(font: TTFont) -> VMetrics:
-    """hhea ascender/descender/lineGap; OS/2 typo values when USE_TYPO_METRICS (fsSelection bit 7) is set; OS/2 win
-    values (gap 0) when hhea's ascender and descender are both 0."""
-    upm = font["head"].unitsPerEm
-    hhea, os2 = font["hhea"], font["OS/2"]
-    ascent, descent, gap = hhea.ascent, -hhea.descent, hhea.lineGap
-    if ascent == 0 and descent == 0:
-        ascent, descent, gap = os2.usWinAscent, os2.usWinDescent, 0
-    if os2.fsSelection & (1 << 7) and os2.sTypoAscender >= 0 and os2.sTypoDescender <= 0:
-        ascent, descent, gap = os2.sTypoAscender, -os2.sTypoDescender, os2.sTypoLineGap
-    return VMetrics(ascent / upm, descent / upm, gap / upm, upm)
-
-
-def grid_line(runs: Iterable[tuple[VMetrics, float]], pitch: int = PITCH) -> tuple[float, int]:
-    """A snapped line on a docGrid page: (baseline below the line's top, line height), twips. ``runs`` are the
-    (metrics, size in pt) of the fonts that draw characters on the line. The line's font box (max ascent+gap over
-    max descent) is centred in the smallest whole number of grid rows that holds it; w:spacing w:line is ignored."""
-    above = max(m.above * size * 20 for m, size in runs)
-    below = max(m.descent * size * 20 for m, size in runs)
-    rows = pitch * math.ceil((above + below) / pitch)
-    return above + (rows - above - below) / 2, rows
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Fonts of this machine
-
-
-@dataclass
-class Fonts:
-    fontconfig: Path | None = None
-    _files: dict[str, tuple[str, int]] = field(default_factory=dict)
-    _fonts: dict[str, TTFont] = field(default_factory=dict)
-
-    def env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        if self.fontconfig:
-            env["FONTCONFIG_FILE"] = str(self.fontconfig)
-        return env
-
-    def file(self, family: str) -> tuple[str, int] | None:
-        """The file fontconfig gives LibreOffice for a family name (None when it would substitute)."""
-        if family not in self._files:
-            out = subprocess.run(
-                ["fc-match", "-f", "%{family}\t%{file}\t%{index}", family],
-                capture_output=True,
-                text=True,
-                env=self.env(),
-                check=False,
-            ).stdout
-            names, path, index = [*out.split("\t"), "", "", "0"][:3]
-            found = family.lower() in [name.strip().lower() for name in names.split(",")]
-            self._files[family] = (path, int(index or 0)) if found else ("", 0)
-        path, index = self._files[family]
-        return (path, index) if path else None
-
-    def font(self, family: str) -> TTFont:
-        if family not in self._fonts:
-            where = self.file(family)
-            if where is None:
-                raise LookupError(family)
-            self._fonts[family] = TTFont(where[0], fontNumber=where[1], lazy=True)
-        return self._fonts[family]
-
-    def vmetrics(self, family: str) -> VMetrics:
-        return font_vmetrics(self.font(family))
-
-    def glyph_bounds(self, family: str, char: str) -> tuple[float, float]:
-        """(yMin, yMax) of a character's outline, in em."""
-        font = self.font(family)
-        glyphs = font.getGlyphSet()
-        pen = BoundsPen(glyphs)
-        glyphs[font.getBestCmap()[ord(char)]].draw(pen)
-        assert pen.bounds is not None
-        return pen.bounds[1] / font["head"].unitsPerEm, pen.bounds[3] / font["head"].unitsPerEm
 
 
 def postscript_files(env: dict[str, str]) -> dict[str, tuple[str, int]]:
@@ -315,103 +232,24 @@ def write_docx(
 ) -> Path:
     """python-docx's default package (as docgen starts from), its defaults neutralised (no space after, single
     spacing, our fonts), the 公文 page, and ``body`` (paragraph XML, or a function of the document returning it)."""
-    document = docx.Document()
-    for paragraph in list(document.paragraphs):
-        paragraph._p.getparent().remove(paragraph._p)
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
-    spacing.attrib.clear()
-    for name, value in (("before", "0"), ("after", "0"), ("line", "240"), ("lineRule", "auto")):
-        spacing.set(qn(f"w:{name}"), value)
-    fonts = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:rFonts"))
-    fonts.attrib.clear()
-    for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
-        fonts.set(qn(f"w:{slot}"), SUNG if slot == "eastAsia" else LIB)
-    sect = document.sections[0]._sectPr
-    for child in list(sect):
-        if not child.tag.endswith(("headerReference", "footerReference")):
-            sect.remove(child)
-    doc_grid = f'<w:docGrid w:type="lines" w:linePitch="{pitch}"/>' if grid else ""
-    section = (
-        f'<x {NAMESPACES}><w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/><w:pgMar w:top="{TOP}" w:right="{RIGHT}" '
-        f'w:bottom="{BOTTOM}" w:left="{left}" w:header="1049" w:footer="992" w:gutter="0"/>'
-        f'<w:cols w:space="720"/>{doc_grid}</x>'
-    )
-    for child in etree.fromstring(section):
-        sect.append(child)
+    document = blank_document(fonts=(SUNG, LIB))
     xml = body(document) if callable(body) else body
-    container = document.element.body
-    for child in etree.fromstring(f"<x {NAMESPACES}>{xml}</x>"):
-        container.insert(len(container) - 1, child)
-    document.save(path)
-    return path
+    section = Page(left=left, grid=grid, pitch=pitch).sect()
+    # keep_references: a body function may have given the document a header or footer
+    return save_docx(path, document, section, xml, namespaces=NAMESPACES, keep_references=True)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Converting and measuring
 
 
-class Lab:
+class Lab(lo_lab.Lab):
+    """lo_lab's, with the machine's own fontconfig (a conversion may name a file of its own) and pdftoppm for ink."""
+
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.fonts = Fonts()
-        self.soffice = shutil.which("soffice") or shutil.which("libreoffice")
-        if not self.soffice:
-            raise SystemExit("LibreOffice (soffice) is not installed")
+        super().__init__(folder)
         if not shutil.which("pdftoppm"):
             raise SystemExit("pdftoppm (poppler-utils) is not installed")
-
-    def version(self) -> str:
-        out = subprocess.run([self.soffice, "--version"], capture_output=True, text=True, check=False).stdout
-        return out.strip()
-
-    def path(self, name: str) -> Path:
-        return self.folder / name
-
-    def convert(self, docs: list[Path], fontconfig: Path | None = None) -> list[Path]:
-        env = dict(os.environ)
-        if fontconfig:
-            env["FONTCONFIG_FILE"] = str(fontconfig)
-        profile = (self.folder / "lo-profile").as_uri()
-        subprocess.run(
-            [
-                self.soffice,
-                "--headless",
-                f"-env:UserInstallation={profile}",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(self.folder),
-                *map(str, docs),
-            ],
-            check=True,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=600,
-        )
-        return [self.folder / f"{doc.stem}.pdf" for doc in docs]
-
-    def pages(self, docs: list[Path], fontconfig: Path | None = None) -> list[list[pdfplumber.page.Page]]:
-        return [list(pdfplumber.open(pdf).pages) for pdf in self.convert(docs, fontconfig)]
-
-
-def from_top(page: pdfplumber.page.Page, y: float) -> float:
-    """A PDF y (from the bottom) → pt from the top of the page."""
-    return float(page.height) - y
-
-
-def baseline(page: pdfplumber.page.Page, char: dict) -> float:
-    return from_top(page, char["matrix"][5])
-
-
-def lines_of(page: pdfplumber.page.Page, min_size: float = 0) -> list[tuple[float, list[dict]]]:
-    """Characters grouped by baseline (pt from the page top), top to bottom."""
-    rows: dict[float, list[dict]] = {}
-    for char in page.chars:
-        if char["size"] >= min_size:
-            rows.setdefault(round(baseline(page, char), 2), []).append(char)
-    return sorted(rows.items())
 
 
 def strokes(page: pdfplumber.page.Page) -> list[dict]:
@@ -469,32 +307,8 @@ def ink_extent(
 # Markdown
 
 
-def table(header: list[str], rows: list[list[object]]) -> str:
-    def cell(value: object) -> str:
-        return f"{value:.2f}" if isinstance(value, float) else str(value)
-
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" for _ in header) + "|"]
-    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def wrap(markdown: str) -> str:
-    """Prose blocks filled to 120 columns; tables and headings as they are."""
-    blocks = markdown.split("\n\n")
-    return "\n\n".join(
-        block if block.startswith(("|", "#")) else textwrap.fill(block, 120, break_long_words=False) for block in blocks
-    )
-
-
 def err(value: float) -> str:
     return f"{value:+.2f}"
-
-
-def summary(errors: list[float], what: str) -> str:
-    if not errors:
-        return f"{what}: nothing measured."
-    worst = max(errors, key=abs)
-    return f"{what}: {len(errors)} cases, largest |measured − predicted| = {abs(worst):.3f} pt."
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -542,7 +356,7 @@ def exp_exact(lab: Lab) -> str:
             "Predicted first baseline: top margin + grid border (0 without grid, "
             f"{grid_border()} twips with it) + floor(4·H/5) twips. Δ = measured − predicted (pt; every font and size "
             "gave the same value when one is shown); pitch = second baseline − first.",
-            table(
+            md_table(
                 [
                     "H (twips)",
                     "H (pt)",
@@ -630,13 +444,13 @@ def exp_grid(lab: Lab) -> str:
         [
             "### Grid-snapped lines (docGrid type=lines, snapToGrid on)",
             "Font metrics used (hhea, em): (A−D)/2 is the baseline's offset below the row's middle, per pt of size.",
-            table(["font", "upm", "ascent", "descent", "line gap", "(ascent+gap−descent)/2"], metrics_rows),
+            md_table(["font", "upm", "ascent", "descent", "line gap", "(ascent+gap−descent)/2"], metrics_rows),
             "Baseline below the top of its grid row(s), pt: measured (measured − predicted); ×n = the line took n grid "
             "rows. "
             "`国1`: the 1 is in the Latin font, so both fonts' metrics count.",
-            table(header, rows),
+            md_table(header, rows),
             "Line spacing of a snapped line (Sungti 16 pt, two lines): w:spacing is ignored.",
-            table(["w:spacing", "baseline below row top", "predicted", "line pitch"], spacing_rows),
+            md_table(["w:spacing", "baseline below row top", "predicted", "line pitch"], spacing_rows),
             summary(errors, "Snapped lines"),
         ]
     )
@@ -713,7 +527,7 @@ def exp_metrics(lab: Lab) -> str:
             "Copies of Sungti with hhea = 1000/−300/100, OS/2 typo = 800/−200/50, OS/2 win = 1100/400 (upm 1024); "
             "*Typo* sets USE_TYPO_METRICS, *Zero* has hhea ascender = descender = 0. Baseline below the row top (pt) "
             "on a 579-twip grid, and what each table would give; the last column is the rule in `font_vmetrics`.",
-            table(["font", "size", "measured", "if hhea", "if typo", "if win", "rule"], rows),
+            md_table(["font", "size", "measured", "if hhea", "if typo", "if win", "rule"], rows),
             summary(errors, "Metric source rule"),
         ]
     )
@@ -807,7 +621,7 @@ def exp_spacing(lab: Lab) -> str:
             "and paragraph 3 (space before), predicted pitch + max(after, before). Other rows: how far the first "
             "baseline on the page sits below where a first line without space would sit, predicted = the space before "
             "when it is kept, 0 when it is dropped.",
-            table(["page", "case", "measured (pt)", "predicted (pt)", "Δ"], rows),
+            md_table(["page", "case", "measured (pt)", "predicted (pt)", "Δ"], rows),
             summary(errors, "Spacing"),
         ]
     )
@@ -858,7 +672,7 @@ def exp_pitch(lab: Lab) -> str:
             "### Grid border",
             "Type area 12756 twips high. Lines = floor(12756 / pitch); border = (12756 − lines·pitch) / 2 twips. "
             "First baseline (snapped, Sungti 16 pt) and second (snapToGrid=0, exact = pitch), pt from the page top.",
-            table(["case", "lines", "border (twips)", "snapped", "predicted", "exact", "predicted"], rows),
+            md_table(["case", "lines", "border (twips)", "snapped", "predicted", "exact", "predicted"], rows),
             summary(errors, "Grid border"),
         ]
     )
@@ -921,7 +735,7 @@ def exp_header_footer(lab: Lab) -> str:
             "A one-line header and footer (w:spacing exact H; snapToGrid as given; w:header = w:footer = distance). "
             "Predicted baselines: header = distance + floor(0.8·H); footer = page height − distance − H + "
             "floor(0.8·H), pt from the page top (the grid does not apply).",
-            table(["distance (twips)", "H (twips)", "snap", "header", "predicted", "footer", "predicted"], rows),
+            md_table(["distance (twips)", "H (twips)", "snap", "header", "predicted", "footer", "predicted"], rows),
             summary(errors, "Header/footer lines"),
         ]
     )
@@ -972,7 +786,7 @@ def exp_ink(lab: Lab) -> str:
             "Red glyph, one per page. Predicted ink top = baseline − yMax·size, bottom = baseline − yMin·size (the "
             "glyph's outline bounds, em). Δ = ink (first/last row of pdftoppm coverage, refined by the coverage) − "
             "predicted, pt. The last two rows put a 22/42 pt glyph in an exact 579-twip line (snapToGrid=0).",
-            table(
+            md_table(
                 [
                     "font",
                     "glyph",
@@ -1059,7 +873,7 @@ def exp_rules(lab: Lab) -> str:
             f"A red line shape as docgen writes it (wp:anchor, wps:wsp prst=line, cy=0), {TYPE_WIDTH_PT:.2f} pt long. "
             "Δ = drawn path (left end / right end) − (reference + posOffset), pt; ink from a 2400 dpi raster relative "
             "to the same position; x = the path's extent.",
-            table(
+            md_table(
                 [
                     "relativeFrom",
                     "w (pt)",
@@ -1077,7 +891,7 @@ def exp_rules(lab: Lab) -> str:
             "grid row), which has the given space before; predicted reference: paragraph = top of the paragraph's area "
             "(where the space before starts), line = top of the anchor's line (after the space before), topMargin = "
             "the page's top edge.",
-            table(["relativeFrom", "space before", "posOffset (pt)", "drawn (pt)", "predicted (pt)", "Δ"], rows_rel),
+            md_table(["relativeFrom", "space before", "posOffset (pt)", "drawn (pt)", "predicted (pt)", "Δ"], rows_rel),
             summary(errors, "Rules"),
         ]
     )
@@ -1123,7 +937,7 @@ def exp_split_anchor(lab: Lab) -> str:
             "20 one-line paragraphs, then a paragraph of 5 lines (2 on page 1, 3 on page 2), then one more line. The "
             "anchor run is at the paragraph's start (page 1 part), at its end or in its middle (page 2 part), or in "
             "the next paragraph (page 2). Shapes found on each page (y = top, pt).",
-            table(["object", "relativeFrom", "anchor run", "lines on page 2", "page 1", "page 2"], rows),
+            md_table(["object", "relativeFrom", "anchor run", "lines on page 2", "page 1", "page 2"], rows),
         ]
     )
 
@@ -1226,7 +1040,7 @@ def exp_pictures(lab: Lab) -> str:
             "wrapNone. Predicted top-left = "
             "reference + posOffset (page: page corner; margin: left/top margin; paragraph: left margin and the top of "
             "the anchor paragraph's area). Paint order from the page's content stream.",
-            table(
+            md_table(
                 [
                     "relativeFrom",
                     "behindDoc",
@@ -1242,7 +1056,7 @@ def exp_pictures(lab: Lab) -> str:
             ),
             "Inline picture (blue square) between two 16 pt characters on the second line of a page; snap = "
             "snapToGrid of these paragraphs (exact 579-twip lines).",
-            table(
+            md_table(
                 [
                     "snap",
                     "picture (pt)",
@@ -1328,7 +1142,7 @@ def exp_frames(lab: Lab) -> str:
             "xAlign=center, vAnchor and w:y as given; its own w:spacing exact H, snapToGrid as given), then three "
             "two-line paragraphs of 27-character lines. Predicted frame baseline = anchor + y + floor(0.8·H). "
             "Body lines: baselines below the top margin (pt), with the number of characters when not a full line.",
-            table(
+            md_table(
                 [
                     "wrap",
                     "size",
@@ -1418,7 +1232,7 @@ def exp_horizontal(lab: Lab) -> str:
             "first glyph's left to last glyph's right; 'natural' = 4 advances + one scaled glyph (no spacing after the "
             "last). Position: centred text: text centre − type-area centre; right-aligned: last glyph's right − right "
             "margin. Rows for 26 pt and most right-aligned cases are measured (in the summaries) but not shown.",
-            table(
+            md_table(
                 [
                     "size",
                     "w (%)",
@@ -1437,7 +1251,7 @@ def exp_horizontal(lab: Lab) -> str:
             summary(errors_adv, "Advances"),
             summary(errors_pos, "Alignment position (centred / right, against the margins; see the next table)"),
             "Left margin: first glyph's left edge against an anchored line at posOffset 0 (relativeFrom margin).",
-            table(["w:left (twips)", "margin (pt)", "text x0", "rule x0"], left_rows),
+            md_table(["w:left (twips)", "margin (pt)", "text x0", "rule x0"], left_rows),
         ]
     )
 
@@ -1501,7 +1315,7 @@ def exp_seed(lab: Lab) -> str:
             f"{len(pages)} pages, {len(residuals)} lines in the type area. Residual = measured baseline − (body top + "
             "grid-line offset of the fonts on the line), modulo the 28.95 pt pitch (every docgen paragraph starts on a "
             "row boundary), pt.",
-            table(["fonts on the line, size", "lines", "min residual", "max residual"], rows),
+            md_table(["fonts on the line, size", "lines", "min residual", "max residual"], rows),
             summary(residuals, "Seed lines"),
             f"Rules: {len(drawn)} drawn, each compared with the nearest margin-relative posOffset in the DOCX "
             f"({len(offsets)} anchors). " + summary(rule_errors, "Seed rules"),
@@ -1571,7 +1385,7 @@ def exp_recipe(lab: Lab) -> str:
             f"(wrap=none, vAnchor=margin, exact H = {height}): w:y = round(20·(35 mm + yMax·size)) − floor(0.8·H) = "
             f"{frame_y} twips. Ink top from a 2400 dpi raster (red ink only: the body text runs under the mark)."
             " Body: `国国` on row 0 (it anchors the rules and the seal), six lines of 20 characters on rows 1–6.",
-            table(["what", "measured", "planned"], rows),
+            md_table(["what", "measured", "planned"], rows),
         ]
     )
 
@@ -1595,23 +1409,9 @@ EXPERIMENTS: dict[str, Callable[[Lab], str]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("only", nargs="*", help=f"experiments to run (default: all): {', '.join(EXPERIMENTS)}")
-    parser.add_argument("--keep", type=Path, help="write the DOCX/PDF files here and keep them")
-    args = parser.parse_args(argv)
-    names = args.only or list(EXPERIMENTS)
-    unknown = [name for name in names if name not in EXPERIMENTS]
-    if unknown:
-        parser.error(f"unknown experiment(s): {', '.join(unknown)}; choose from {', '.join(EXPERIMENTS)}")
+    names, keep = lo_lab.experiment_args(__doc__, EXPERIMENTS, argv)
     logging.getLogger("fontTools").setLevel(logging.ERROR)  # the arphic fonts' glyf table is 4 bytes long
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        folder = args.keep.resolve()
-        cleanup = None
-    else:
-        cleanup = tempfile.TemporaryDirectory(prefix="lo-geometry-")
-        folder = Path(cleanup.name)
-    try:
+    with lo_lab.lab_folder(keep, "lo-geometry-") as folder:
         lab = Lab(folder)
         missing = [family for family in (SUNG, KAI, WQY, LIB) if lab.fonts.file(family) is None]
         if missing:
@@ -1620,12 +1420,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{lab.version()}; page A4 {PAGE_W}×{PAGE_H} twips, margins {TOP}/{BOTTOM}/{LEFT}/{RIGHT} twips, docGrid "
             f"lines {PITCH} (grid border {grid_border()} twips)."
         )
-        print(f"# LibreOffice geometry measurements\n\n{wrap(intro)}\n")
-        for name in names:
-            print(wrap(EXPERIMENTS[name](lab)), end="\n\n", flush=True)
-    finally:
-        if cleanup is not None:
-            cleanup.cleanup()
+        sections = [partial(EXPERIMENTS[name], lab) for name in names]
+        lo_lab.print_report("LibreOffice geometry measurements", intro, sections)
     return 0
 
 

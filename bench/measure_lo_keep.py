@@ -16,27 +16,22 @@ name, 日 its date, 尾 a last paragraph), so a line's label names it. Not a tes
 from __future__ import annotations
 
 import argparse
-import shutil
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import docx
 import pdfplumber
-from docx.oxml.ns import qn
-from lxml import etree
 
-SUNG, LIB = "AR PL SungtiL GB", "Liberation Serif"
-PAGE_W, PAGE_H = 11906, 16838
-TOP, BOTTOM, LEFT, RIGHT = 2098, 1984, 1587, 1474
-PITCH = 579
-ROWS = (PAGE_H - TOP - BOTTOM) // PITCH  # 22
-BODY_TOP = TOP + (PAGE_H - TOP - BOTTOM - ROWS * PITCH) // 2  # the grid border: 9 twips below the margin
-LEFT_PT, RIGHT_PT = LEFT / 20, (PAGE_W - RIGHT) / 20
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# isort: split
+# bench/lo_lab.py, found as this script's folder is on sys.path
+import lo_lab
+from lo_lab import LIB, PITCH, PORTRAIT, SUNG, W_NS, blank_document, md_table, save_docx
+
+# The page is lo_lab's (docgen's 公文 A4 with its line grid).
+ROWS = PORTRAIT.rows  # 22
+BODY_TOP = PORTRAIT.body_top  # the grid border: 9 twips below the margin
+LEFT_PT, RIGHT_PT = PORTRAIT.left / 20, (PORTRAIT.width - PORTRAIT.right) / 20
 
 LABELS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地玄黄宇宙洪荒"  # P's lines, in order
 FILL, NAME, DATE, TAIL = "填", "名", "日", "尾"
@@ -137,33 +132,9 @@ SIGNATURES = {
 def write_docx(path: Path, body: str, compat: str = "") -> Path:
     """python-docx's default package with its defaults neutralised, the 公文 page and ``body`` (paragraph XML);
     ``compat``: elements added at the start of settings.xml's w:compat."""
-    document = docx.Document()
-    if compat:
-        compat_element = document.settings.element.find(qn("w:compat"))
-        for index, child in enumerate(etree.fromstring(f'<x xmlns:w="{W_NS}">{compat}</x>')):
-            compat_element.insert(index, child)
-    for paragraph in list(document.paragraphs):
-        paragraph._p.getparent().remove(paragraph._p)
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
-    spacing.attrib.clear()
-    for name, value in (("before", "0"), ("after", "0"), ("line", "240"), ("lineRule", "auto")):
-        spacing.set(qn(f"w:{name}"), value)
-    sect = document.sections[0]._sectPr
-    for child in list(sect):
-        sect.remove(child)
-    section = (
-        f'<x xmlns:w="{W_NS}"><w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/><w:pgMar w:top="{TOP}" w:right="{RIGHT}" '
-        f'w:bottom="{BOTTOM}" w:left="{LEFT}" w:header="1049" w:footer="992" w:gutter="0"/>'
-        f'<w:cols w:space="720"/><w:docGrid w:type="lines" w:linePitch="{PITCH}"/></x>'
-    )
-    for child in etree.fromstring(section):
-        sect.append(child)
-    container = document.element.body
-    for child in etree.fromstring(f'<x xmlns:w="{W_NS}">{body}</x>'):
-        container.insert(len(container) - 1, child)
-    document.save(path)
-    return path
+    # python-docx's run font defaults stay: every run here names its fonts
+    document = blank_document(compat=compat)
+    return save_docx(path, document, PORTRAIT.sect(), body, namespaces=f'xmlns:w="{W_NS}"')
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -184,17 +155,12 @@ class Line:
         return next((c for c in self.text if "\u4e00" <= c <= "\u9fff"), "?")
 
 
-class Lab:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.soffice = shutil.which("soffice") or shutil.which("libreoffice")
-        if not self.soffice:
-            raise SystemExit("LibreOffice (soffice) is not installed")
-        self.cases: dict[str, tuple[str, str]] = {}
+class Lab(lo_lab.Lab):
+    """lo_lab's, collecting the cases first and converting them all at once (some 400 files)."""
 
-    def version(self) -> str:
-        out = subprocess.run([self.soffice, "--version"], capture_output=True, text=True, check=False).stdout
-        return out.strip()
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.cases: dict[str, tuple[str, str]] = {}
 
     def add(self, body: str, compat: str = "") -> str:
         key = f"c{len(self.cases):03d}"
@@ -203,8 +169,6 @@ class Lab:
 
     def run_all(self) -> dict[str, list[Line]]:
         docs = [write_docx(self.folder / f"{key}.docx", *case) for key, case in self.cases.items()]
-        profile = (self.folder / "lo-profile").as_uri()
-        options = ["--headless", f"-env:UserInstallation={profile}", "--convert-to", "pdf", "--outdir"]
         # In batches (one soffice run over a few hundred files sometimes stops early), then once more one by one
         # for any file that did not come out.
         batches = [docs[i : i + 40] for i in range(0, len(docs), 40)]
@@ -212,13 +176,7 @@ class Lab:
             for batch in attempt:
                 todo = [doc for doc in batch if not doc.with_suffix(".pdf").exists()]
                 if todo:
-                    subprocess.run(
-                        [self.soffice, *options, str(self.folder), *map(str, todo)],
-                        check=False,
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
-                        timeout=600,
-                    )
+                    self.convert(todo, check=False)
         return {key: lines_of(self.folder / f"{key}.pdf") for key in self.cases}
 
 
@@ -270,9 +228,8 @@ def max_shift(line: Line, reference: Line) -> float:
 
 
 def table(header: list[str], rows: list[list[object]]) -> str:
-    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    out += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(out)
+    """This script's tables: left-aligned, every value as str() gives it."""
+    return md_table(header, rows, right_align=False, float_digits=None)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -519,18 +476,13 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         if name not in EXPERIMENTS:
             parser.error(f"unknown experiment {name!r}: choose from {', '.join(EXPERIMENTS)}")
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="lo-keep-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
+    with lo_lab.lab_folder(args.keep, "lo-keep-", ignore_cleanup_errors=True) as folder:
         lab = Lab(folder)
         reports = [(name, EXPERIMENTS[name](lab)) for name in names]
         results = lab.run_all()
         print(lab.version() + "\n")
         for name, report in reports:
             print(f"## {name}\n\n{report(results)}\n")
-    finally:
-        if not args.keep:
-            shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

@@ -17,24 +17,35 @@ nothing here asserts; the tables say how far each formula is off.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import math
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
-import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import docx
 import pdfplumber
-from docx.oxml.ns import qn
-from fontTools.ttLib import TTFont
 from lxml import etree
+
+# isort: split
+# bench/lo_lab.py, found as this script's folder is on sys.path
+import lo_lab
+from lo_lab import (
+    PITCH,
+    PORTRAIT,
+    W_NS,
+    Page,
+    baseline,
+    blank_document,
+    exact_ascent,
+    grid_line,
+    lines_of,
+    md_table,
+    save_docx,
+    summary,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -42,10 +53,8 @@ if str(ROOT) not in sys.path:
 
 # The faces as docgen names them in its DOCX; docgen's fontconfig file maps them to this machine's files.
 FANGSONG, HEITI, LATIN = "仿宋_GB2312", "黑体", "Times New Roman"
-PITCH = 579
 EMU_PER_PT = 12700
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NAMESPACES = f'xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 
 # Labels: every row (or cell line) starts with its own character, so that its baseline can be found in the PDF.
@@ -62,136 +71,26 @@ assert len(set(LABELS)) == len(LABELS) and not set(LABELS) & set(FILL + BEFORE +
 # Pages and fonts
 
 
-@dataclass(frozen=True)
-class Page:
-    """A page as written in w:pgSz / w:pgMar (twips), with or without a line grid."""
-
-    width: int = 11906
-    height: int = 16838
-    top: int = 2098
-    bottom: int = 1984
-    left: int = 1587
-    right: int = 1474
-    grid: bool = True
-    landscape: bool = False
-
-    @property
-    def type_width(self) -> int:
-        return self.width - self.left - self.right
-
-    @property
-    def rows(self) -> int:
-        return (self.height - self.top - self.bottom) // PITCH
-
-    @property
-    def border(self) -> int:
-        """docs/libreoffice-geometry.md §1: the body is a whole number of grid rows, centred in the type area."""
-        if not self.grid:
-            return 0
-        body = self.height - self.top - self.bottom
-        return (body - self.rows * PITCH) // 2
-
-    @property
-    def body_top(self) -> int:
-        return self.top + self.border
-
-    @property
-    def body_bottom(self) -> int:
-        return self.body_top + self.rows * PITCH if self.grid else self.height - self.bottom
-
-    def sect(self, kind: str | None = None, footer: str | None = None) -> str:
-        reference = f'<w:footerReference w:type="default" r:id="{footer}"/>' if footer else ""
-        start = f'<w:type w:val="{kind}"/>' if kind else ""
-        orient = ' w:orient="landscape"' if self.landscape else ""
-        grid = f'<w:docGrid w:type="lines" w:linePitch="{PITCH}"/>' if self.grid else ""
-        return (
-            f'{reference}{start}<w:pgSz w:w="{self.width}" w:h="{self.height}"{orient}/>'
-            f'<w:pgMar w:top="{self.top}" w:right="{self.right}" w:bottom="{self.bottom}" w:left="{self.left}" '
-            f'w:header="1049" w:footer="992" w:gutter="0"/><w:cols w:space="720"/>{grid}'
-        )
-
-
-PORTRAIT = Page()
 # GB/T 9704: a landscape table page has its head (the page's top) on the binding side of an odd page, i.e. on the
 # sheet's left edge: the portrait margins turned a quarter clockwise (top ← left 28 mm, right ← top 37 mm,
 # bottom ← right 26 mm, left ← bottom 35 mm).
 LANDSCAPE = Page(width=16838, height=11906, top=1587, right=2098, bottom=1474, left=1984, landscape=True)
 
 
-@dataclass(frozen=True)
-class VMetrics:
-    """Vertical metrics in em as LibreOffice takes them (docs/libreoffice-geometry.md §3)."""
+def docgen_fontconfig(folder: Path) -> Path:
+    """The fontconfig file docgen writes for LibreOffice (its faces by docgen's names), in ``folder``."""
+    from docgen.fonts import resolve_fonts
+    from docgen.fonts.fontconfig import fontconfig_file
+    from docgen.style import load_profile
 
-    ascent: float
-    descent: float
-    gap: float
-
-    @property
-    def above(self) -> float:
-        return self.ascent + self.gap
-
-
-def font_vmetrics(font: TTFont) -> VMetrics:
-    upm = font["head"].unitsPerEm
-    hhea, os2 = font["hhea"], font["OS/2"]
-    ascent, descent, gap = hhea.ascent, -hhea.descent, hhea.lineGap
-    if ascent == 0 and descent == 0:
-        ascent, descent, gap = os2.usWinAscent, os2.usWinDescent, 0
-    if os2.fsSelection & (1 << 7) and os2.sTypoAscender >= 0 and os2.sTypoDescender <= 0:
-        ascent, descent, gap = os2.sTypoAscender, -os2.sTypoDescender, os2.sTypoLineGap
-    return VMetrics(ascent / upm, descent / upm, gap / upm)
+    style = load_profile()
+    config = folder / "docgen-fonts.conf"
+    config.write_text(fontconfig_file(style, resolve_fonts(style)), encoding="utf-8")
+    return config
 
 
-def grid_line(runs: Iterable[tuple[VMetrics, float]]) -> tuple[float, int]:
-    """A snapped line: (baseline below the line's top, line height), twips. The font box of the fonts drawing on
-    the line is centred in the smallest whole number of grid rows that holds it (geometry §3)."""
-    above = max(m.above * size * 20 for m, size in runs)
-    below = max(m.descent * size * 20 for m, size in runs)
-    height = PITCH * math.ceil((above + below) / PITCH)
-    return above + (height - above - below) / 2, height
-
-
-def exact_ascent(height: int) -> int:
-    """An exact line (snapToGrid=0): baseline floor(4·H/5) below its top (geometry §2)."""
-    return 4 * height // 5
-
-
-@dataclass
-class Fonts:
-    """docgen's fontconfig file and the metrics of the files it gives LibreOffice."""
-
-    folder: Path
-    config: Path = field(init=False)
-    _metrics: dict[str, VMetrics] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        from docgen.fonts import resolve_fonts
-        from docgen.fonts.fontconfig import fontconfig_file
-        from docgen.style import load_profile
-
-        style = load_profile()
-        self.config = self.folder / "docgen-fonts.conf"
-        self.config.write_text(fontconfig_file(style, resolve_fonts(style)), encoding="utf-8")
-
-    def env(self) -> dict[str, str]:
-        return dict(os.environ, FONTCONFIG_FILE=str(self.config))
-
-    def file(self, family: str) -> tuple[str, str, int]:
-        out = subprocess.run(
-            ["fc-match", "-f", "%{family[0]}\t%{file}\t%{index}", family],
-            capture_output=True,
-            text=True,
-            env=self.env(),
-            check=True,
-        ).stdout
-        name, path, index = out.split("\t")
-        return name, path, int(index or 0)
-
-    def vmetrics(self, family: str) -> VMetrics:
-        if family not in self._metrics:
-            _, path, index = self.file(family)
-            self._metrics[family] = font_vmetrics(TTFont(path, fontNumber=index, lazy=True))
-        return self._metrics[family]
+class Fonts(lo_lab.Fonts):
+    """The files docgen's fontconfig file gives LibreOffice for docgen's face names, and their metrics."""
 
     def offset(self, size: float, *families: str) -> float:
         """Baseline below the top of a one-row snapped line, twips."""
@@ -371,77 +270,25 @@ def page_number_footer(document: docx.document.Document) -> str:
 def write_docx(path: Path, body: str | Callable[[str], str], page: Page = PORTRAIT, *, footer: bool = False) -> Path:
     """python-docx's default package with its defaults neutralised (exact 579 lines, no spacing, docgen's faces),
     the page (the last section's), and ``body`` (XML, or a function of the footer's relationship id)."""
-    document = docx.Document()
-    for paragraph in list(document.paragraphs):
-        paragraph._p.getparent().remove(paragraph._p)
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
-    spacing.attrib.clear()
-    for name, value in (("before", "0"), ("after", "0"), ("line", str(PITCH)), ("lineRule", "exact")):
-        spacing.set(qn(f"w:{name}"), value)
-    fonts = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:rFonts"))
-    fonts.attrib.clear()
-    for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
-        fonts.set(qn(f"w:{slot}"), FANGSONG if slot == "eastAsia" else LATIN)
+    document = blank_document(line=PITCH, line_rule="exact", fonts=(FANGSONG, LATIN))
     rel_id = page_number_footer(document) if footer else ""
-    sect = document.sections[0]._sectPr
-    for child in list(sect):
-        sect.remove(child)
-    for child in etree.fromstring(f"<x {NAMESPACES}>{page.sect(footer=rel_id or None)}</x>"):
-        sect.append(child)
     xml = body(rel_id) if callable(body) else body
-    container = document.element.body
-    for child in etree.fromstring(f"<x {NAMESPACES}>{xml}</x>"):
-        container.insert(len(container) - 1, child)
-    document.save(path)
-    return path
+    return save_docx(path, document, page.sect(footer=rel_id or None), xml, namespaces=NAMESPACES)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Converting and measuring
 
 
-class Lab:
+class Lab(lo_lab.Lab):
+    """lo_lab's, converting under docgen's fontconfig file (up to 15 minutes a run)."""
+
+    fonts: Fonts
+
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.fonts = Fonts(folder)
-        self.soffice = shutil.which("soffice") or shutil.which("libreoffice")
-        if not self.soffice:
-            raise SystemExit("LibreOffice (soffice) is not installed")
+        # docgen's face names are aliases in its fontconfig file: a substitute is the answer, not a missing font
+        super().__init__(folder, Fonts(docgen_fontconfig(folder), accept_substitutes=True), timeout=900)
         self.offset16 = self.fonts.offset(16)
-
-    def version(self) -> str:
-        out = subprocess.run([self.soffice, "--version"], capture_output=True, text=True, check=False).stdout
-        return out.strip()
-
-    def path(self, name: str) -> Path:
-        return self.folder / name
-
-    def pages(self, docs: list[Path]) -> list[list[pdfplumber.page.Page]]:
-        profile = (self.folder / "lo-profile").as_uri()
-        subprocess.run(
-            [
-                self.soffice,
-                "--headless",
-                f"-env:UserInstallation={profile}",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(self.folder),
-                *map(str, docs),
-            ],
-            check=True,
-            env=self.fonts.env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=900,
-        )
-        return [list(pdfplumber.open(self.folder / f"{doc.stem}.pdf").pages) for doc in docs]
-
-
-def baseline(page: pdfplumber.page.Page, char: dict) -> float:
-    """pt from the page's top edge."""
-    return float(page.height) - char["matrix"][5]
 
 
 def find(page: pdfplumber.page.Page, label: str, nth: int = 0) -> dict | None:
@@ -456,13 +303,6 @@ def locate(pages: Sequence[pdfplumber.page.Page], label: str) -> tuple[int, floa
         if char is not None:
             return index, baseline(page, char), char
     return None
-
-
-def lines_of(page: pdfplumber.page.Page) -> list[tuple[float, list[dict]]]:
-    rows: dict[float, list[dict]] = {}
-    for char in page.chars:
-        rows.setdefault(round(baseline(page, char), 2), []).append(char)
-    return sorted(rows.items())
 
 
 def rules(page: pdfplumber.page.Page, horizontal: bool = True) -> list[dict]:
@@ -580,30 +420,7 @@ def place_table(
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Markdown
-
-
-def md_table(header: list[str], rows: list[list[object]]) -> str:
-    def show(value: object) -> str:
-        return f"{value:.2f}" if isinstance(value, float) else str(value)
-
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" for _ in header) + "|"]
-    lines += ["| " + " | ".join(show(value) for value in r) + " |" for r in rows]
-    return "\n".join(lines)
-
-
-def wrap(markdown: str) -> str:
-    blocks = markdown.split("\n\n")
-    return "\n\n".join(
-        block if block.startswith(("|", "#")) else textwrap.fill(block, 120, break_long_words=False) for block in blocks
-    )
-
-
-def summary(errors: list[float], what: str) -> str:
-    if not errors:
-        return f"{what}: nothing measured."
-    worst = max(errors, key=abs)
-    return f"{what}: {len(errors)} cases, largest |measured − predicted| = {abs(worst):.3f} pt."
+# Units
 
 
 def pt(twips: float) -> float:
@@ -1778,23 +1595,10 @@ EXPERIMENTS: dict[str, Callable[[Lab], str]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("only", nargs="*", help=f"experiments to run (default: all): {', '.join(EXPERIMENTS)}")
-    parser.add_argument("--keep", type=Path, help="write the DOCX/PDF files here and keep them")
-    args = parser.parse_args(argv)
-    names = args.only or list(EXPERIMENTS)
-    unknown = [name for name in names if name not in EXPERIMENTS]
-    if unknown:
-        parser.error(f"unknown experiment(s): {', '.join(unknown)}; choose from {', '.join(EXPERIMENTS)}")
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        folder, cleanup = args.keep.resolve(), None
-    else:
-        cleanup = tempfile.TemporaryDirectory(prefix="lo-tables-")
-        folder = Path(cleanup.name)
-    try:
+    names, keep = lo_lab.experiment_args(__doc__, EXPERIMENTS, argv)
+    with lo_lab.lab_folder(keep, "lo-tables-") as folder:
         lab = Lab(folder)
-        faces = ", ".join(f"{name} → {lab.fonts.file(name)[0]}" for name in (FANGSONG, HEITI, LATIN))
+        faces = ", ".join(f"{name} → {lab.fonts.family(name)}" for name in (FANGSONG, HEITI, LATIN))
         intro = (
             f"{lab.version()}; page A4 {PORTRAIT.width}×{PORTRAIT.height} twips, margins {PORTRAIT.top}/"
             f"{PORTRAIT.bottom}/{PORTRAIT.left}/{PORTRAIT.right}, docGrid lines {PITCH} ({PORTRAIT.rows} rows, grid "
@@ -1802,12 +1606,8 @@ def main(argv: list[str] | None = None) -> int:
             f"pt). Faces through docgen's fontconfig: {faces}. A 16 pt 仿宋 line's baseline is "
             f"{pt(lab.offset16):.3f} pt below its row's top."
         )
-        print(f"# LibreOffice table measurements\n\n{wrap(intro)}\n")
-        for name in names:
-            print(wrap(EXPERIMENTS[name](lab)), end="\n\n", flush=True)
-    finally:
-        if cleanup is not None:
-            cleanup.cleanup()
+        sections = [partial(EXPERIMENTS[name], lab) for name in names]
+        lo_lab.print_report("LibreOffice table measurements", intro, sections)
     return 0
 
 

@@ -1266,7 +1266,7 @@ def exp_seed(lab: Lab) -> str:
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     steps = [
         [sys.executable, "-m", "docgen", "fonts", "--fontconfig", str(config)],
-        [sys.executable, "-m", "docgen", "build", str(SEED), "-o", str(folder), "-f", "docx"],
+        [sys.executable, "-m", "docgen", "build", str(SEED), "-o", str(folder), "-f", "docx", "-f", "pdf"],
     ]
     for step in steps:
         done = subprocess.run(step, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
@@ -1301,14 +1301,16 @@ def exp_seed(lab: Lab) -> str:
             names = "+".join(sorted({c["fontname"].split("+", 1)[-1] for c in chars}))
             by_kind.setdefault(f"{names} {max(c['size'] for c in chars):g}", []).append(residual)
     rows = [[kind, len(values), f"{min(values):+.3f}", f"{max(values):+.3f}"] for kind, values in by_kind.items()]
-    with zipfile.ZipFile(docx_path) as package:
-        document = package.read("word/document.xml").decode("utf-8")
-    pattern = r'positionV relativeFrom="margin">\s*<wp:posOffset>(-?\d+)<'
-    offsets = [int(value) / EMU_PER_PT for value in re.findall(pattern, document)]
+    # docgen anchors its rules to their paragraphs (relativeFrom line or paragraph), so where LibreOffice draws one
+    # is compared with where docgen's own PDF draws it: the nearest rule on the same page.
+    own = {
+        page.page_number: [s["pts"][0][1] for s in strokes(page)]
+        for page in pdfplumber.open(folder / f"{SEED.stem}.pdf").pages
+    }
     drawn = [(page.page_number, s["pts"][0][1]) for page in pages for s in strokes(page)]
-    rule_errors = []
-    for _, y in drawn:
-        rule_errors.append(min((y - TOP / 20 - o for o in offsets), key=abs))
+    rule_errors = [
+        min((y - mine for mine in own.get(number, [])), key=abs, default=float("inf")) for number, y in drawn
+    ]
     return "\n\n".join(
         [
             title,
@@ -1317,8 +1319,8 @@ def exp_seed(lab: Lab) -> str:
             "row boundary), pt.",
             md_table(["fonts on the line, size", "lines", "min residual", "max residual"], rows),
             summary(residuals, "Seed lines"),
-            f"Rules: {len(drawn)} drawn, each compared with the nearest margin-relative posOffset in the DOCX "
-            f"({len(offsets)} anchors). " + summary(rule_errors, "Seed rules"),
+            f"Rules: {len(drawn)} drawn, each compared with the nearest rule on the same page of docgen's own PDF "
+            f"({sum(map(len, own.values()))} rules). " + summary(rule_errors, "Seed rules"),
         ]
     )
 

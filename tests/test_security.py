@@ -6,6 +6,7 @@ character lost and no file written outside the output folder."""
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import random
 import shutil
@@ -635,6 +636,66 @@ def test_a_document_draws_the_same_after_another_took_private_codes() -> None:
     script = f"import sys, docgen; sys.stdout.buffer.write(docgen.render({typed!r}).to_pdf())"
     fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, timeout=120).stdout
     assert before == after == fresh
+
+
+def test_rare_characters_are_converted_by_block_so_a_service_holds_a_bounded_number_of_fonts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A supplement converted for each document's exact rare characters made a font file and a registered font per
+    # document: a service sent random rare characters grew without end. By block of code points, documents whose
+    # rare characters share a block share one font.
+    from docgen.cache import cache_root
+    from docgen.fonts import book, default_font
+    from docgen.fonts.convert import gb2312_characters
+
+    docgen.render({"title": "标题", "body": ["正文"]}).to_pdf()  # the user's cache holds the GB2312 sets now
+    (tmp_path / "cache" / "fonts").mkdir(parents=True)
+    for font in (cache_root() / "fonts").glob("*-gb2312-*.ttf"):
+        shutil.copy(font, tmp_path / "cache" / "fonts" / font.name)
+    use_settings(monkeypatch, cache_dir=tmp_path / "cache")
+    serif = book._source_chars(default_font("serif")[1], 0)
+    gb2312 = {ord(ch) for ch in gb2312_characters()}
+    rare = [code for code in range(0x4E00, 0x9FA6) if code in serif and code not in gb2312]
+    block = book.SUPPLEMENT_BLOCK
+    first, second = next((a, b) for a, b in itertools.pairwise(rare) if a // block == b // block)
+    other = next(code for code in rare if code // block != first // block)
+
+    def supplements() -> list[str]:
+        return sorted(p.name for p in (tmp_path / "cache" / "fonts").glob("*-x*.ttf"))
+
+    pdfs = []
+    for code in (first, second, other):
+        pdf = docgen.render({"title": "标题", "body": [f"姓名：{chr(code)}某。"]}).to_pdf()
+        pdfs.append(pdf)
+        with pdfplumber.open(io.BytesIO(pdf)) as opened:
+            assert chr(code) in opened.pages[0].extract_text()  # drawn, and copied out as itself
+        if code == second:
+            assert len(supplements()) == 1  # the first's block held the second's character
+    assert len(supplements()) == 2
+
+
+def test_the_font_for_a_character_is_the_first_of_its_chain_that_has_it() -> None:
+    # The book works out each prepared character's font once; it must be the font the chain's order gives.
+    from docgen.fonts.book import FontBook
+
+    text = "正文ABC，“引号”……𠮷田😀☃✓αβ䶮龘靐齉مرحبا" + chr(0xF0000)
+    document = docgen.render({"title": "标题", "body": [text]})
+    document.frame  # noqa: B018 - prepares the book
+    books = []
+    original = FontBook.prepare
+
+    def keep(self: FontBook, needs) -> None:  # type: ignore[no-untyped-def]
+        books.append(self)
+        original(self, needs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FontBook, "prepare", keep)
+        docgen.render({"title": "标题", "body": [text]}).frame  # noqa: B018
+    (fonts,) = books
+    for key, chain in fonts._chains.items():
+        for ch in set(text) | set("标题"):
+            first = next((font.name for font in chain if FontBook._has(font, ch)), chain[0].name)
+            assert fonts.font_for(key, ch) == first, (key, ch)
 
 
 # -- layouts that cannot hold the grid ----------------------------------------------------------------------------

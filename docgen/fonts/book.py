@@ -10,7 +10,7 @@ import operator
 import os
 import pickle
 import struct
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping, Sized
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -54,7 +54,7 @@ def _dash_height(path: Path, index: int) -> float | None:
         return None
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=2048)  # at most a few hundred fonts: the faces, and supplements by block (``_supplements``)
 def _registered(path: Path, index: int) -> _Font:
     """Register a TrueType file (or reportlab's Type 1 Times) under a name unique to the file's content: reportlab
     silently reuses the first font registered under a name."""
@@ -130,6 +130,57 @@ def _source_chars(path: Path, index: int) -> frozenset[int]:
 
 
 @dataclass
+class _Chain:
+    """A face's fonts in the order they are tried, and which of them draws each character (the first that has it)."""
+
+    lacking: set[str]  # characters no font of the chain has yet
+    fonts: list[_Font] = field(default_factory=list)
+    found: dict[str, int] = field(default_factory=dict)  # character → position of the font drawing it
+
+    def take(self, fonts: list[_Font]) -> None:
+        for font in fonts:
+            drawn = _drawable(font, self.lacking)
+            self.found.update((ch, len(self.fonts)) for ch in drawn)
+            self.lacking -= drawn
+            self.fonts.append(font)
+
+
+def _drawable(font: _Font, chars: set[str]) -> set[str]:
+    """Which of ``chars`` the font has: by its character map, or by the characters when there are fewer of them."""
+    if font.chars is None:
+        return {ch for ch in chars if ord(ch) < 0x7F}
+    if isinstance(font.chars, Sized) and len(font.chars) < len(chars):
+        codes = {ord(ch): ch for ch in chars}
+        return {codes[code] for code in font.chars if code in codes}
+    return {ch for ch in chars if ord(ch) in font.chars}
+
+
+#: code points a supplement covers: characters are converted by block, not as one document asks for them
+SUPPLEMENT_BLOCK = 128
+
+
+def _supplements(path: Path, index: int, chars: Iterable[str], converted_already: Container[int]) -> list[_Font]:
+    """Fonts converted from the CFF source ``path`` for ``chars`` beyond what ``converted_already`` holds: one per
+    block of SUPPLEMENT_BLOCK code points, with every character of the block the source has (but those). A
+    supplement made for one document's exact characters would make a new font file and a new registered font for
+    every set of rare characters a service is sent; by block, a machine and a process hold at most one per block
+    the source covers, and a document with a rare character converts at most a block's worth."""
+    source = _source_chars(path, index)
+    blocks = sorted({ord(ch) // SUPPLEMENT_BLOCK for ch in chars if ord(ch) in source})
+    fonts = []
+    for block in blocks:
+        start = block * SUPPLEMENT_BLOCK
+        wanted = {
+            chr(code)
+            for code in range(start, start + SUPPLEMENT_BLOCK)
+            if code in source and code not in converted_already
+        }
+        if wanted:
+            fonts.append(_registered(converted(path, index, wanted), 0))
+    return fonts
+
+
+@dataclass
 class FontBook:
     """Fonts for one document: ``font_for(face, char)`` gives the reportlab font that has the character."""
 
@@ -140,6 +191,9 @@ class FontBook:
     #: characters drawn from a font other than the face's own, by face (for the one warning a build gives)
     fallbacks: dict[str, set[str]] = field(default_factory=dict)
     _own: dict[str, int] = field(default_factory=dict)  # how many fonts at the head of a chain are the face's own
+    #: by face, the position in its chain of the font drawing each character prepared for (none: no font has it)
+    _found: dict[str, dict[str, int]] = field(default_factory=dict)
+    _lacking: dict[str, set[str]] = field(default_factory=dict)  # by face, what no font of its chain has
     _refs: dict[tuple[str, str], FontRef] = field(default_factory=dict)  # (face, registered name) → the file
 
     def prepare(self, needs: Mapping[str, Iterable[str]]) -> None:
@@ -151,20 +205,22 @@ class FontBook:
     def _prepare(self, needs: Mapping[str, Iterable[str]]) -> None:
         for key, chars in needs.items():
             face = self.faces[key]
-            chain = self._face_fonts(face, set(chars))
-            self._base[key] = chain[0]
-            lacking = {ch for ch in chars if not any(self._has(font, ch) for font in chain)}
+            chain = _Chain(lacking=set(chars))
+            chain.take(self._face_fonts(face, set(chars)))
+            own = len(chain.fonts)
             for path in [default_font("serif")[1], default_font("sans")[1], *fallback_fonts()]:
-                if not lacking:
+                if not chain.lacking:
                     break
                 if path == face.path:
                     continue
                 whole_set = path in (default_font("serif")[1], default_font("sans")[1])
-                chain += self._fonts_for(path, 0, lacking, whole_set=whole_set)
-                lacking = {ch for ch in lacking if not any(self._has(font, ch) for font in chain)}
-            self._chains[key] = chain
-            own = self._own[key] = 2 if len(chain) > 1 and chain[1].path.parent == chain[0].path.parent else 1
-            for position, font in enumerate(chain):
+                chain.take(self._fonts_for(path, 0, chain.lacking, whole_set=whole_set))
+            self._base[key] = chain.fonts[0]
+            self._chains[key] = chain.fonts
+            self._found[key] = chain.found
+            self._lacking[key] = chain.lacking
+            self._own[key] = own
+            for position, font in enumerate(chain.fonts):
                 family = face.requested if position < own else font.path.stem
                 self._refs.setdefault((key, font.name), FontRef(font.path, font.index, family, key))
 
@@ -183,18 +239,15 @@ class FontBook:
             ) from None
 
     def _fonts_for(self, path: Path, index: int, chars: set[str], whole_set: bool = True) -> list[_Font]:
-        """The font for a file, plus a supplement with the characters the converted set lacks (CFF sources).
-        A fallback font (``whole_set`` False) gets only the supplement: converting all of it would be wasted."""
+        """The font for a file, plus supplements with the characters the converted set lacks (CFF sources).
+        A fallback font (``whole_set`` False) gets only the supplements: converting all of it would be wasted."""
         if not whole_set and path.suffix.lower() != ".pfb" and is_postscript_outline(path, index):
-            extra = {ch for ch in chars if ord(ch) in _source_chars(path, index)}
-            return [_registered(converted(path, index, extra), 0)] if extra else []
+            return _supplements(path, index, chars, frozenset())
         base = self._load(path, index)
         fonts = [base]
         lacking = {ch for ch in chars if not self._has(base, ch)}
         if lacking and path.suffix.lower() != ".pfb" and is_postscript_outline(path, index):
-            extra = {ch for ch in lacking if ord(ch) in _source_chars(path, index)}
-            if extra:
-                fonts.append(_registered(converted(path, index, extra), 0))
+            fonts += _supplements(path, index, lacking, base.chars)  # type: ignore[arg-type]
         return fonts
 
     def _load(self, path: Path, index: int) -> _Font:
@@ -209,13 +262,17 @@ class FontBook:
         return ord(ch) in font.chars
 
     def font_for(self, key: str, ch: str) -> str:
-        for position, font in enumerate(self._chains[key]):
-            if self._has(font, ch):
-                if position >= self._own.get(key, 1) and not ch.isspace():
-                    self.fallbacks.setdefault(key, set()).add(ch)
-                return font.name
-        self.missing.setdefault(key, set()).add(ch)
-        return self._chains[key][0].name
+        chain = self._chains[key]
+        position = self._found[key].get(ch)
+        if position is None:
+            if ch not in self._lacking[key]:  # a character the face was not prepared for: look for it
+                position = next((i for i, font in enumerate(chain) if self._has(font, ch)), None)
+            if position is None:
+                self.missing.setdefault(key, set()).add(ch)
+                return chain[0].name
+        if position >= self._own.get(key, 1) and not ch.isspace():
+            self.fallbacks.setdefault(key, set()).add(ch)
+        return chain[position].name
 
     @staticmethod
     def width(font: str, ch: str, size: float) -> float:

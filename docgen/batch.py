@@ -111,7 +111,8 @@ def _build_one(
         written = build(spec, out_dir=out_dir, formats=formats, templates=templates, style=style, parallel=parallel)
         return _Outcome(written, None, tuple(collect.messages), findings=findings)
     except DocgenError as error:
-        return _Outcome([], str(error), tuple(collect.messages), findings=findings)
+        located = error if error.file else error.at_file(str(spec))
+        return _Outcome([], str(located), tuple(collect.messages), findings=findings)
     except KeyboardInterrupt:
         if os.getpid() != _parent_pid:  # a worker being stopped: its temporary files are gone, so just end
             os._exit(130)

@@ -454,18 +454,22 @@ COMMANDS = {
 }
 
 
-def _interrupt_on_sigterm() -> None:
-    """SIGTERM (a service stopping, `kill`) ends the build like Ctrl-C does: as an exception, so that temporary
-    files are removed on the way out and no half-written output is left."""
+def _interrupt_once() -> None:
+    """Ctrl-C and SIGTERM (a service stopping, `kill`) end the build as an exception, so that temporary files are
+    removed on the way out and no half-written output is left; the signals that follow (a key held down, a
+    supervisor sending again) are ignored, so that they cannot cut that clean-up short or interrupt the exit."""
 
     def interrupt(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise KeyboardInterrupt
 
+    signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _interrupt_on_sigterm()
+    _interrupt_once()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -132,7 +132,16 @@ def _by_role(style: StyleProfile, chars: Mapping[str, frozenset[str]]) -> str:
     def roles_of(face: str) -> str:
         return "、".join(name for name, role in style.roles.items() if role.font == face) or "数字和西文"
 
-    return "；".join(f"{''.join(sorted(c))}（{roles_of(key)}）" for key, c in chars.items())
+    def listed(found: frozenset[str]) -> str:
+        shown = sorted(found)[:_CHARS_LISTED]
+        more = f"等 {len(found)} 个" if len(found) > len(shown) else ""
+        return "".join(shown) + more
+
+    return "；".join(f"{listed(c)}（{roles_of(key)}）" for key, c in chars.items())
+
+
+#: how many characters a warning lists for each face (a document may have thousands no font has)
+_CHARS_LISTED = 100
 
 
 def _render_formats(document: Document, formats: list[str], parallel: bool) -> dict[str, bytes]:

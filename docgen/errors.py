@@ -8,6 +8,8 @@ plus a hint, without a traceback. Messages are in Chinese because clerks read th
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -131,6 +133,17 @@ class DocgenError(Exception):
     @property
     def key_path(self) -> str | None:
         return self.source.key_path
+
+    def at_file(self, file: str) -> DocgenError:
+        """The same error with ``file`` named where it named none (a build names its spec for what the layout or
+        a writer found about the whole document)."""
+        located = copy.copy(self)
+        located.diagnostics = tuple(
+            d if d.file else dataclasses.replace(d, source=dataclasses.replace(d.source, file=file))
+            for d in self.diagnostics
+        )
+        located.source = located.diagnostics[0].source
+        return located
 
     def __str__(self) -> str:
         shown = self.diagnostics[:MAX_DIAGNOSTICS]

@@ -386,3 +386,19 @@ def test_a_bad_environment_is_a_user_error(tmp_path: Path) -> None:
         [sys.executable, "-m", "docgen", "build", str(spec), "-f", "pdf"], env=env, capture_output=True, text=True
     )
     assert done.returncode == 2 and "DOCGEN_FONT_HEITI" in done.stderr
+
+
+def test_an_error_about_the_whole_document_names_its_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A writer's error (more characters than a PDF font can number) has no line to point at: the spec is named.
+    import docgen.batch
+
+    spec = tmp_path / "通知.yaml"
+    spec.write_text("title: 标题\nbody:\n  - 正文。\n", encoding="utf-8")
+
+    def failing(*args: object, **kwargs: object) -> list[Path]:
+        raise docgen.DocgenError("字符太多", hint="分成几份")
+
+    monkeypatch.setattr(docgen.batch, "build", failing)
+    result = docgen.batch.build_many([spec], tmp_path / "out")
+    ((path, message),) = result.failures
+    assert path == spec and message == f"{spec}: 错误：字符太多\n  提示：分成几份"

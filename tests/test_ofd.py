@@ -705,3 +705,21 @@ def test_ofd2img_renders_the_frame_with_the_embedded_fonts(pens: dict[str, Pen],
     ours, reference = _ink(pdf, 1240), _ink(_paint_reference(frame), 1240)
     overlap = np.logical_and(ours, reference).sum() / np.logical_or(ours, reference).sum()
     assert overlap >= 0.9, f"ink overlap {overlap:.3f}"
+
+
+def test_the_subset_cache_keeps_the_most_recent_entries_only(pens: dict[str, Pen], tmp_path: Path, monkeypatch) -> None:
+    # One entry per font and distinct document: a service building its users' documents would fill the disk.
+    use_settings(monkeypatch, cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(ofd_subset, "KEEP_ON_DISK", 3)
+    folder = tmp_path / "cache" / "ofd-subsets"
+    texts = ["甲乙", "丙丁", "戊己", "庚辛", "壬癸"]
+    for text in texts:
+        render_ofd(Frame((FramePage(*A4, (run(pens["kai"], text, 80.0, 100.0),)),)))
+    assert len(list(folder.glob("*.bin"))) == 3
+    outside = tmp_path / "outside.bin"
+    outside.write_bytes(b"")
+    (folder / "0link.bin").symlink_to(outside)  # an old-looking link: removed, its target kept
+    os.utime(folder / "0link.bin", (0, 0), follow_symlinks=False)
+    render_ofd(Frame((FramePage(*A4, (run(pens["kai"], "子丑", 80.0, 100.0),)),)))
+    assert outside.exists() and not (folder / "0link.bin").is_symlink()
+    assert len(list(folder.glob("*.bin"))) == 3

@@ -194,3 +194,35 @@ def test_rare_characters_come_from_a_fallback_font_and_are_reported(caplog: pyte
     )
     assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "SimSun-ExtB"
     assert runs
+
+
+def test_more_characters_than_a_pdf_font_can_number_is_a_clear_error() -> None:
+    # A CID is two bytes in the text strings: a document of more than 65,535 distinct characters in one font ended
+    # in a struct.error (exit 70). It is a user error, in Chinese, with what to do.
+    from reportlab.pdfbase import pdfmetrics
+
+    from docgen.fonts.leanface import LeanFace
+    from docgen.writers.pdf.cidfont import CidFont
+
+    docgen.render({"title": "标题", "body": ["正文"]}).to_pdf()
+    font = next(
+        pdfmetrics.getFont(name)
+        for name in pdfmetrics.getRegisteredFontNames()
+        if isinstance(getattr(pdfmetrics.getFont(name), "face", None), LeanFace)
+    )
+    cids = CidFont(font, 1)
+    for code in range(0xF0000, 0xF0000 + 0xFFFF):  # characters the font lacks: one CID each all the same
+        cids.cid(code)
+    with pytest.raises(docgen.DocgenError, match="65,535") as info:
+        cids.cid(0x100000)
+    assert info.value.hint and "DOCX" in info.value.hint
+
+
+def test_a_warning_lists_a_hundred_characters_a_face_lacks_and_counts_the_rest(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    text = "".join(chr(code) for code in range(0xF0000, 0xF0000 + 250))  # private use: no font has them
+    with caplog.at_level("WARNING", logger="docgen"):
+        docgen.render({"title": "标题", "body": [text]}).frame  # noqa: B018
+    (warning,) = [r.getMessage() for r in caplog.records if "空框" in r.getMessage()]
+    assert text[:100] in warning and text[100] not in warning and "等 250 个" in warning

@@ -471,6 +471,26 @@ def test_untrusted_limits_count_every_text(path: tuple) -> None:  # type: ignore
 # -- signals, processes and threads ------------------------------------------------------------------------------
 
 
+def test_signals_after_the_first_cannot_cut_the_clean_up_short() -> None:
+    # A key held down or a supervisor signalling again sent KeyboardInterrupts into the clean-up and the exit
+    # ("Exception ignored in: WeakSet._remove"): the first signal interrupts, the next ones are ignored.
+    script = (
+        "import os, signal\n"
+        "from docgen.cli import _interrupt_once\n"
+        "_interrupt_once()\n"
+        "try:\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    for _ in range(10**6): pass\n"
+        "except KeyboardInterrupt:\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    for _ in range(10**6): pass\n"
+        "    print('cleaned up')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "cleaned up", "")
+
+
 def test_sigterm_stops_a_parallel_batch_at_once(tmp_path: Path) -> None:
     seed = (ROOT / "specs" / "jinan-2023-party-building.yaml").read_text(encoding="utf-8")
     specs = []

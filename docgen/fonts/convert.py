@@ -138,6 +138,7 @@ def _converted(path: Path, index: int, chars: Iterable[str] | None) -> Path:
     try:
         with quiet_fonttools():
             _convert(path, index, wanted, Path(tmp), ps_name)
+        os.chmod(tmp, 0o644)  # as the cache's other files (mkstemp made it private)
         os.replace(tmp, target)  # atomic: concurrent builds never see half a font
     finally:
         with contextlib.suppress(OSError):

@@ -16,9 +16,12 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTFont
 
+from docgen.errors import DocgenError
+
 __all__ = ["CidFont"]
 
 _BFCHAR_BLOCK = 100  # the most entries one beginbfchar … endbfchar section may hold
+_MOST_CIDS = 0xFFFF  # a CID is two bytes in the text strings (Identity-H)
 
 
 class CidFont:
@@ -72,6 +75,11 @@ class CidFont:
         """A new CID for ``code`` (drawn with ``glyph``), numbered as makeSubset numbers glyphs: in order of the
         codes' first use, .notdef first."""
         cid = len(self._gids)
+        if cid > _MOST_CIDS:
+            raise DocgenError(
+                f"PDF 中一种字体最多能放 {_MOST_CIDS:,} 个不同的字符，这份文件用到的更多",
+                hint="把文件分成几份，或减少其中不同字符的数量；DOCX 和 OFD 格式没有这个限制",
+            )
         if glyph:  # .notdef is the subset's glyph 0 whatever asks for it
             self._pairs.append((code, glyph))
         gid = self._glyphs.get(glyph)

@@ -116,3 +116,11 @@ def test_ctrl_c_while_glyphs_are_drawn_is_acted_on_between_two_glyphs() -> None:
     with pytest.raises(KeyboardInterrupt), convert._signals_between_glyphs():
         os.kill(os.getpid(), signal.SIGINT)  # held to the end of the drawing, then raised
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_a_converted_font_is_readable_as_the_cache_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import stat
+
+    monkeypatch.setattr(convert, "cache_dir", lambda: tmp_path / "fonts")
+    made = convert.converted(default_font("sans")[1], 0, {"腹"})
+    assert stat.S_IMODE(made.stat().st_mode) == 0o644  # mkstemp makes its files private

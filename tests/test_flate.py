@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import docgen
+from docgen.cache import KeptBytes
 from docgen.writers.pdf import flate
 
 from .conftest import ROOT, use_settings
@@ -18,20 +19,20 @@ SPEC = ROOT / "specs" / "notice.yaml"
 
 def test_the_cache_changes_no_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     use_settings(monkeypatch, cache_dir=tmp_path / "cache")
-    monkeypatch.setattr(flate, "_kept", flate.OrderedDict())
+    monkeypatch.setattr(flate, "KEPT", KeptBytes(flate.KEPT.count, flate.KEPT.size))
     monkeypatch.setattr(flate, "compress", lambda data: zlib.compress(data))  # reportlab's own compression
     plain = docgen.render(SPEC).to_pdf()
     monkeypatch.undo()
     use_settings(monkeypatch, cache_dir=tmp_path / "cache")
-    monkeypatch.setattr(flate, "_kept", flate.OrderedDict())
+    monkeypatch.setattr(flate, "KEPT", KeptBytes(flate.KEPT.count, flate.KEPT.size))
     first = docgen.render(SPEC).to_pdf()
     kept = sorted((tmp_path / "cache" / "pdf-flate").glob("*.z"))
     assert kept, "the compressed programs are kept in the cache folder"
-    flate._kept.clear()
+    flate.KEPT.clear()
     from_disk = docgen.render(SPEC).to_pdf()
     for path in kept:  # damaged and foreign files are made again, never used
         path.write_bytes(zlib.compress(b"not this font") if path == kept[0] else b"\x00garbage")
-    flate._kept.clear()
+    flate.KEPT.clear()
     repaired = docgen.render(SPEC).to_pdf()
     assert plain == first == from_disk == repaired
     assert all(zlib.decompress(path.read_bytes()) != b"not this font" for path in kept)
@@ -41,6 +42,6 @@ def test_an_unwritable_cache_is_only_slower(tmp_path: Path, monkeypatch: pytest.
     blocker = tmp_path / "file"
     blocker.write_text("x")
     use_settings(monkeypatch, cache_dir=blocker)  # a file where the folder should be
-    monkeypatch.setattr(flate, "_kept", flate.OrderedDict())
+    monkeypatch.setattr(flate, "KEPT", KeptBytes(flate.KEPT.count, flate.KEPT.size))
     data = b"font program" * 1000
     assert flate.compress(data) == zlib.compress(data)

@@ -626,21 +626,22 @@ def test_threads_cutting_subsets_of_one_face_get_the_programs_one_thread_gets() 
 def test_a_process_keeps_few_subsets_and_few_bytes_of_them(monkeypatch: pytest.MonkeyPatch) -> None:
     # A service fed documents of every rare character (a new face for each set of them) must not keep a subset per
     # document: the bound is the process's, whatever the number of faces.
+    from docgen.cache import KeptBytes
     from docgen.fonts import leanface
 
     face = _a_cjk_face()
-    programs = leanface._KeptPrograms()
-    monkeypatch.setattr(leanface, "_PROGRAMS", programs)
-    small = [_pairs(face, range(0x4E00 + 10 * i + 1, 0x4E00 + 10 * (i + 1))) for i in range(leanface.SUBSETS_KEPT + 3)]
+    programs = KeptBytes(leanface.SUBSETS.count, leanface.SUBSETS.size)
+    monkeypatch.setattr(leanface, "SUBSETS", programs)
+    small = [_pairs(face, range(0x4E00 + 10 * i + 1, 0x4E00 + 10 * (i + 1))) for i in range(programs.count + 3)]
     for pairs in small:
         face.subset_program(pairs)
-    assert len(programs) == leanface.SUBSETS_KEPT
-    monkeypatch.setattr(leanface, "SUBSET_BYTES_KEPT", programs.size() // 2)
+    assert len(programs) == programs.count
+    programs.size = programs.bytes_kept() // 2
     large = _pairs(face, range(0x5000, 0x5800))
     face.subset_program(large)  # larger than the bound: given, not kept
     face.subset_program(small[0])
-    assert 0 < programs.size() <= leanface.SUBSET_BYTES_KEPT
-    assert len(programs) < leanface.SUBSETS_KEPT
+    assert 0 < programs.bytes_kept() <= programs.size
+    assert len(programs) < programs.count
 
 
 def test_a_document_draws_the_same_after_another_took_private_codes() -> None:

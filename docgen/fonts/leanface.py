@@ -12,59 +12,22 @@ from __future__ import annotations
 import copy
 import mmap
 import pickle
-import threading
 from array import array
 from bisect import bisect_left
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from reportlab.pdfbase.ttfonts import TTFontFace
 
+from docgen.cache import KeptBytes
 from docgen.fonts.convert import FONT_LOCK
 
 __all__ = ["LeanFace"]
 
-#: how many font subsets (the font program a PDF embeds for the glyphs it draws) a process keeps, and how many bytes
-#: of them at most: the same document built again in a process (a service, a preview) asks for the same subset, and
-#: cutting one takes 5–10 ms; a document of every rare character (a subset of megabytes) is not kept
-SUBSETS_KEPT = 8
-SUBSET_BYTES_KEPT = 8_000_000
-
-
-class _KeptPrograms:
-    """Subsets by (font file, subfont, the (code, glyph) pairs), the most recently used kept; one per process, shared
-    by every face and thread."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._kept: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-
-    def get(self, key: tuple[object, ...]) -> bytes | None:
-        with self._lock:
-            program = self._kept.get(key)
-            if program is not None:
-                self._kept.move_to_end(key)
-            return program
-
-    def put(self, key: tuple[object, ...], program: bytes) -> None:
-        if len(program) > SUBSET_BYTES_KEPT:
-            return
-        with self._lock:
-            self._kept[key] = program
-            while len(self._kept) > SUBSETS_KEPT or sum(map(len, self._kept.values())) > SUBSET_BYTES_KEPT:
-                self._kept.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._kept)
-
-    def size(self) -> int:
-        """Bytes kept."""
-        with self._lock:
-            return sum(map(len, self._kept.values()))
-
-
-_PROGRAMS = _KeptPrograms()
+#: the font subsets (the font program a PDF embeds for the glyphs it draws) a process keeps, by font file and
+#: (code, glyph) pairs: the same document built again in a process (a service, a preview) asks for the same subset,
+#: and cutting one takes 5–10 ms; 8 of them, 8 MB at most (a document of every rare character is not kept)
+SUBSETS = KeptBytes(count=8, size=8_000_000)
 
 #: The face's attributes kept as arrays; everything else is a handful of small values, pickled as they are.
 _TABLES = ("charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos", "_ttf_data")
@@ -192,14 +155,14 @@ class LeanFace(TTFontFace):
         from 1 in order of first use (0 is .notdef). A function of the pairs alone: the face's character map is
         not read, so no other document's codes can change what this one gets. Cut on a copy of the face with its
         own read position (reportlab's subsetting moves it as it reads: two threads sharing one would read each
-        other's glyphs), and kept for the same pairs again (``_PROGRAMS``)."""
+        other's glyphs), and kept for the same pairs again (``SUBSETS``)."""
         key = (self.filename, self.subfontNameX, tuple(pairs))
-        program = _PROGRAMS.get(key)
+        program = SUBSETS.get(key)
         if program is None:
             view = copy.copy(self)  # the arrays and the mapped file shared, nothing of them changed
             view.charToGlyph = dict(pairs)  # type: ignore[assignment]
             program = TTFontFace.makeSubset(view, [code for code, _ in pairs])
-            _PROGRAMS.put(key, program)
+            SUBSETS.put(key, program)
         return program
 
     def makeSubset(self, subset: list[int]) -> bytes:

@@ -12,7 +12,6 @@ by their new number in the OFD's CGTransform, so the mapping old → new is kept
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
@@ -22,14 +21,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from docgen.cache import cache_root
+from docgen.cache import cache_root, keep_newest
 from docgen.fonts.convert import FONT_LOCK, quiet_fonttools
 
 __all__ = ["Subset", "subset_font"]
 
 #: bumped whenever the subsetting options change, so old cache entries are no longer found
 _VERSION = "ofd-subset-2"
-#: how many subsets the cache folder keeps (the most recent; each font of a document has one)
+#: how many subsets the cache folder keeps (the most recent: each font of each document writes one)
 KEEP_ON_DISK = 256
 _MAGIC = b"docgen-ofd-subset 1\n"
 #: tables a TrueType subset for drawing does not need: layout (positions are explicit in the OFD), vertical
@@ -113,22 +112,9 @@ def _write_cache(key: str, subset: Subset) -> None:
         except BaseException:
             os.unlink(temp)
             raise
-        _forget_oldest(folder)
+        keep_newest(folder, ".bin", KEEP_ON_DISK)
     except OSError:
         pass  # a read-only or full cache only costs the next build the same time again
-
-
-def _forget_oldest(folder: Path) -> None:
-    """The KEEP_ON_DISK most recent entries stay: one is written per font and distinct document, so a service
-    building documents of its users would otherwise fill the disk. A link is never followed, only removed."""
-    entries = []
-    for entry in os.scandir(folder):
-        if entry.name.endswith(".bin") and not entry.name.startswith("."):
-            with contextlib.suppress(OSError):
-                entries.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
-    for _, old in sorted(entries)[:-KEEP_ON_DISK]:
-        with contextlib.suppress(OSError):
-            os.unlink(old)
 
 
 # -- making a subset --------------------------------------------------------------------------------------------

@@ -11,12 +11,12 @@ import hashlib
 import os
 import stat
 import zlib
-from collections import OrderedDict
 
-#: how many compressed programs the process keeps, and the cache folder
-KEEP_IN_PROCESS = 16
+from docgen.cache import KeptBytes, keep_newest
+
+#: the compressed programs the process keeps (16, 64 MB at most), and how many the cache folder keeps
+KEPT = KeptBytes(count=16, size=64_000_000)
 KEEP_ON_DISK = 64
-_kept: OrderedDict[str, bytes] = OrderedDict()
 
 
 def _folder():  # type: ignore[no-untyped-def]
@@ -27,8 +27,7 @@ def _folder():  # type: ignore[no-untyped-def]
 
 def compress(data: bytes) -> bytes:
     key = hashlib.sha256(data).hexdigest()
-    if (found := _kept.get(key)) is not None:
-        _kept.move_to_end(key)
+    if (found := KEPT.get(key)) is not None:
         return found
     path = None
     try:
@@ -40,9 +39,7 @@ def compress(data: bytes) -> bytes:
         found = zlib.compress(data)
         if path is not None:
             _store(path, found)
-    _kept[key] = found
-    while len(_kept) > KEEP_IN_PROCESS:
-        _kept.popitem(last=False)
+    KEPT.put(key, found)
     return found
 
 
@@ -87,9 +84,7 @@ def _store(path, data: bytes) -> None:  # type: ignore[no-untyped-def]
             handle.write(data)
         os.replace(temporary, path)
         temporary = None
-        entries = [p for p in path.parent.glob("*.z") if p.is_file() and not p.is_symlink()]
-        for old in sorted(entries, key=lambda p: p.stat().st_mtime)[:-KEEP_ON_DISK]:
-            old.unlink(missing_ok=True)
+        keep_newest(path.parent, ".z", KEEP_ON_DISK)
     except OSError:
         pass  # a cache that cannot be written is only slower
     finally:
